@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'PowerTrace.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5f0c7a52-8d0e-4a8b-9d56-3b1f6f1d2c41'
+    Author               = 'PowerTrace developers'
+    CompanyName          = 'PowerTrace'
+    Copyright            = '(c) PowerTrace developers. MIT licence.'
+    Description          = 'Learns how LLM-inference GPU servers draw power from measured traces, synthesizes power traces for new traffic and sites (server to facility), and answers capacity-planning questions: oversubscription under a breaker, peaks and ramps for the utility.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @(
+        'formats/Traces.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Import-PowerTrace'
+        'Import-RequestTrace'
+        'Import-EngineState'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('power', 'GPU', 'LLM', 'inference', 'datacenter', 'capacity-planning', 'grid', 'PSEdition_Core', 'Linux', 'Windows')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: measured power and request logs as typed objects.'
+        }
+    }
+}
