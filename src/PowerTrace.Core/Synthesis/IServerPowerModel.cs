@@ -22,6 +22,12 @@ namespace PowerTrace.Core.Synthesis
         int GpuCount { get; }
 
         /// <summary>
+        /// Expected seconds one request occupies a server when it runs alone (prefill plus decode), from
+        /// the model's serving profile. Least-loaded routing uses it to estimate each server's backlog.
+        /// </summary>
+        double EstimateServiceSeconds(int promptTokens, int outputTokens);
+
+        /// <summary>
         /// Scratch state for one thread. Synthesizers are not thread-safe; create one per worker.
         /// </summary>
         IServerSynthesizer CreateSynthesizer();
