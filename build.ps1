@@ -46,10 +46,14 @@ function Invoke-Build {
     # Only what the module needs: no symbols, no deps file.
     Get-ChildItem $staging -Include '*.pdb', '*.deps.json' -Recurse | Remove-Item -Force
     Copy-Item (Join-Path $root 'PowerTrace.psd1') $staging
-    foreach ($dir in 'formats', 'en-US', 'examples', 'models') {
+    foreach ($dir in 'formats', 'examples', 'models') {
         $src = Join-Path $root "src/PowerTrace/$dir"
         if (Test-Path $src) { Copy-Item $src (Join-Path $staging $dir) -Recurse }
     }
+    # MAML help from src/PowerTrace/help/*.help.psd1 plus the cmdlets' live metadata (fresh pwsh).
+    & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $root 'src/PowerTrace/help/Build-Help.ps1') `
+        -ModuleFolder $staging -HelpSource (Join-Path $root 'src/PowerTrace/help')
+    if ($LASTEXITCODE -ne 0) { throw "Help generation failed (exit code $LASTEXITCODE)." }
     # Swap in the new folder whole, so a failed build never leaves a half-written module.
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     Move-Item $staging $moduleOut
