@@ -8,6 +8,7 @@
     Description          = 'Learns how LLM-inference GPU servers draw power from measured traces, synthesizes power traces for new traffic and sites (server to facility), and answers capacity-planning questions: oversubscription under a breaker, peaks and ramps for the utility.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    RequiredAssemblies   = @('PowerTrace.Core.dll')
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
     )
@@ -15,6 +16,7 @@
         'Import-PowerTrace'
         'Import-RequestTrace'
         'Import-EngineState'
+        'Export-PowerPlot'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
