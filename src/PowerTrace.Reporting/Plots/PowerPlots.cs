@@ -30,7 +30,7 @@ namespace PowerTrace.Reporting.Plots
             plt.XLabel("time (UTC)");
             plt.YLabel("power (kW)");
             plt.Title(options.Title ?? (traces.Count == 1 ? $"{Label(traces[0])} power" : "Power"));
-            if (traces.Count > 1) plt.ShowLegend();
+            if (traces.Count > 1) plt.ShowLegend(); else plt.HideLegend();
             Save(plt, path, options);
         }
 
@@ -52,7 +52,7 @@ namespace PowerTrace.Reporting.Plots
             plt.XLabel("share of time at or above (%)");
             plt.YLabel("power (kW)");
             plt.Title(options.Title ?? "Load-duration curve");
-            if (traces.Count > 1) plt.ShowLegend();
+            if (traces.Count > 1) plt.ShowLegend(); else plt.HideLegend();
             Save(plt, path, options);
         }
 
