@@ -22,7 +22,8 @@ namespace PowerTrace.Core.Workload
         /// <remarks>
         /// <para>Prefill: TTFT = c + promptTokens / PrefillTokensPerSecond over the requests whose prefill overlapped no
         /// other request (all requests when fewer than 5 such); c absorbs scheduling and network overhead.</para>
-        /// <para>Decode: per request, time per step τ = (latency − TTFT) / (outputTokens − 1) against the time-averaged
+        /// <para>Decode: per request, time per step τ = (latency − TTFT − time spent prefilling other requests meanwhile)
+        /// / (outputTokens − 1) against the time-averaged
         /// number of requests decoding during its decode span b (from the log itself):
         /// τ = (1 + slowdown·(b − 1)) / DecodeStepsPerSecond, fitted by least squares weighted by the request's steps.</para>
         /// </remarks>
@@ -84,15 +85,20 @@ namespace PowerTrace.Core.Workload
                 prefillRate = sp / st; c0 = 0;
             }
 
-            // Decode step time against the decode batch.
+            // Decode step time against the decode batch, less the time the node spent prefilling others
+            // during the span (chunked prefill makes those steps longer by chunk / prefill rate).
+            var promptRate = new double[m];
+            for (int k = 0; k < m; k++) promptRate[k] = pEnd[k] > pStart[k] ? log.PromptTokens[use[k]] / (pEnd[k] - pStart[k]) : 0;
+            var promptFlow = new StepIntegral(pStart, pEnd, m, promptRate);
             q = 0;
             for (int k = 0; k < m; k++)
             {
                 int steps = ServingProfile.DecodeSteps(log.OutputTokens[use[k]]);
                 double span = dEnd[k] - pEnd[k];
                 if (steps < 1 || !(span > 0)) continue;
+                double prefillSeconds = (promptFlow.Integral(dEnd[k]) - promptFlow.Integral(pEnd[k])) / prefillRate;
                 x[q] = decodeCount.Average(pEnd[k], dEnd[k]) - 1.0;
-                y[q] = span / steps;
+                y[q] = Math.Max(span - prefillSeconds, 0.5 * span) / steps;
                 w[q] = steps;
                 q++;
             }

@@ -3,32 +3,33 @@ using System;
 namespace PowerTrace.Core.Workload
 {
     /// <summary>
-    /// The number of open intervals as a step function of time, with its running integral, so the average
+    /// The number (or weighted sum) of open intervals as a step function of time, with its running integral, so the average
     /// count over any window is an O(log n) lookup. Built once from n intervals in O(n log n).
     /// </summary>
     internal sealed class StepIntegral
     {
         private readonly double[] _times;
         private readonly double[] _cum;
-        private readonly int[] _level;
+        private readonly double[] _level;
 
-        public StepIntegral(double[] starts, double[] ends, int count)
+        public StepIntegral(double[] starts, double[] ends, int count, double[]? weights = null)
         {
             var t = new double[2 * count];
-            var d = new int[2 * count];
+            var d = new double[2 * count];
             int m = 0;
             for (int i = 0; i < count; i++)
             {
                 if (!(ends[i] > starts[i])) continue;
-                t[m] = starts[i]; d[m++] = 1;
-                t[m] = ends[i]; d[m++] = -1;
+                double wgt = weights != null ? weights[i] : 1.0;
+                t[m] = starts[i]; d[m++] = wgt;
+                t[m] = ends[i]; d[m++] = -wgt;
             }
             Array.Sort(t, d, 0, m);
             _times = new double[m + 1];
             _cum = new double[m + 1];
-            _level = new int[m + 1];
+            _level = new double[m + 1];
             _times[0] = m > 0 ? t[0] : 0;
-            int level = 0; double cum = 0; int k = 0;
+            double level = 0; double cum = 0; int k = 0;
             for (int j = 0; j < m; j++)
             {
                 if (k > 0 && t[j] == _times[k - 1]) { level += d[j]; _level[k - 1] = level; continue; }
