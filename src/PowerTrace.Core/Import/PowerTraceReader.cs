@@ -389,7 +389,9 @@ namespace PowerTrace.Core.Import
             int sp = s.LastIndexOf(' ');
             if (sp > 0 && FastNumber.TryParseDouble(s.Slice(0, sp).TrimEnd(), out watts))
             {
-                string unit = s.Slice(sp + 1).ToString();
+                var u = s.Slice(sp + 1);
+                if (u.Length == 1 && u[0] == 'W') return true; // the value's own unit wins; the common case, no allocation
+                string unit = u.ToString();
                 if (!TryPowerScale(unit, out double us))
                     throw new InputFormatException(ImportErrorIds.UnknownUnit, file, line, field, $"Unknown power unit '{unit}' in '{s.ToString()}' (known: W, kW, mW, MW).");
                 watts *= us;
