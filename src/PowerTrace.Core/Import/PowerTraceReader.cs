@@ -357,7 +357,12 @@ namespace PowerTrace.Core.Import
             for (int i = 0; i < names.Length; i++)
                 if (i != time && !watts.Contains(i))
                     o.Notice?.Invoke(new ImportNotice(ImportNoticeKind.IgnoredColumn, file, line, header[i], "Column not used."));
-            var display = header.Select(h => h.Trim()).ToArray();
+            var display = header.Select(h =>
+            {
+                string d = h.Trim().Trim('"').Trim();
+                int b = d.IndexOf('[');
+                return b > 0 ? d.Substring(0, b).Trim() : d;
+            }).ToArray();
             return new Layout
             {
                 Kind = Kind.Csv, FieldCount = header.Count, TimeCol = time, WattsCols = watts.ToArray(), Scales = scales,
