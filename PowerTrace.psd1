@@ -17,6 +17,7 @@
         'Import-RequestTrace'
         'Import-EngineState'
         'Export-PowerPlot'
+        'Export-PowerTrace'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
