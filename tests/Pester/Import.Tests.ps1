@@ -34,7 +34,7 @@ Describe 'Import-PowerTrace' {
     }
 
     It 'goes on past a bad file' {
-        Set-Content -LiteralPath (Join-Path $tmp 'bad.csv') -Value 'not a power log'
+        Set-Content -LiteralPath (Join-Path $tmp 'bad.csv') -Value 'hello, world'
         Set-Content -LiteralPath (Join-Path $tmp 'good.csv') -Value "2025-01-01 00:00:00,100`n2025-01-01 00:00:01,100"
         $t = Import-PowerTrace -Path (Join-Path $tmp '*.csv') -ErrorVariable ev -ErrorAction SilentlyContinue
         $t | Should -HaveCount 1

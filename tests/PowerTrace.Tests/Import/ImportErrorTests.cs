@@ -92,6 +92,7 @@ public sealed class ImportErrorTests : IDisposable
         var e = Power(Write("k.txt", "2025-01-01 00:00:00,1,2\n"));
         Assert.Equal(ImportErrorIds.UnknownFormat, e.ErrorId);
         Assert.Equal(1, e.Line);
+        Assert.Equal(ImportErrorIds.UnknownFormat, Power(Write("k2.txt", "hello world\nmore text\n")).ErrorId);
     }
 
     [Fact]
