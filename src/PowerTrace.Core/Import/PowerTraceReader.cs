@@ -228,6 +228,11 @@ namespace PowerTrace.Core.Import
                 {
                     var names = split.All(buf).Select(h => Normalize(h, out _)).ToList();
                     format = names.Contains("timestamp") && names.Any(n => SmiPowerNames.Contains(n)) ? PowerFileFormat.NvidiaSmi : PowerFileFormat.Csv;
+                    bool timeLike = o.TimeColumn != null || names.Any(n => TimeNames.Contains(n));
+                    bool wattsLike = o.WattsColumn != null || names.Any(n => n.Contains("watt") || n.Contains("power"));
+                    if (format == PowerFileFormat.Csv && !timeLike && !wattsLike)
+                        throw new InputFormatException(ImportErrorIds.UnknownFormat, file, line, null,
+                            "Not a supported power log: the first line is neither data nor a header naming a time or a watts column. Use -Format, -TimeColumn and -WattsColumn to say what it is.");
                 }
                 else if (o.Columns != null) format = PowerFileFormat.NvidiaSmi;
                 else if (split.Count == 2 && TimestampParser.LooksLikeDate(first)
