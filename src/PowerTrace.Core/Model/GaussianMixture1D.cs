@@ -18,7 +18,7 @@ namespace PowerTrace.Core.Model
     public sealed class GaussianMixture1D
     {
         /// <summary>Most weighted support points EM runs on.</summary>
-        public const int MaxSupportPoints = 4096;
+        public const int MaxSupportPoints = 2048;
 
         private GaussianMixture1D(double[] weights, double[] means, double[] stds, double logLikelihood, double bic, int n)
         {
@@ -63,9 +63,11 @@ namespace PowerTrace.Core.Model
             /// <summary>EM iterations at most per start.</summary>
             public int MaxIterations { get; set; } = 400;
             /// <summary>Stop when the log-likelihood gains less than this per value.</summary>
-            public double Tolerance { get; set; } = 1e-8;
+            public double Tolerance { get; set; } = 1e-7;
+            /// <summary>Stop the sweep after this many component counts in a row that do not lower the BIC.</summary>
+            public int Patience { get; set; } = 3;
             /// <summary>Random (k-means++) starts in addition to the quantile start.</summary>
-            public int RandomStarts { get; set; } = 2;
+            public int RandomStarts { get; set; } = 1;
         }
 
         /// <summary>
@@ -84,10 +86,12 @@ namespace PowerTrace.Core.Model
             int maxK = Math.Min(options.MaxComponents, x.Length);
             int minK = Math.Min(options.MinComponents, maxK);
             GaussianMixture1D? best = null;
+            int worse = 0;
             for (int k = minK; k <= maxK; k++)
             {
                 var m = FitFixed(x, w, n, k, minStd, options, ref rng);
-                if (best == null || m.Bic < best.Bic) best = m;
+                if (best == null || m.Bic < best.Bic) { best = m; worse = 0; }
+                else if (++worse >= options.Patience) break;
             }
             return best!;
         }
@@ -267,7 +271,7 @@ namespace PowerTrace.Core.Model
                     for (int j = 0; j < k; j++)
                     {
                         double e = r[j] - mx;
-                        double p = e < -700 ? 0 : Math.Exp(e);
+                        double p = e < -40 ? 0 : Math.Exp(e);
                         r[j] = p;
                         s += p;
                     }

@@ -19,7 +19,7 @@ namespace PowerTrace.Core.Model
     ///   "binSeconds": 0.25,
     ///   "states": [ { "name", "meanWatts", "stdWatts", "share", "ar1", "minWatts", "maxWatts", "binCount" } ],   // sorted by mean
     ///   "servingProfile": { "prefillTokensPerSecond", "decodeStepsPerSecond", "decodeStepSlowdownPerRequest",
-    ///                       "maxConcurrentRequests", "maxBatchedPromptTokens" },
+    ///                       "maxConcurrentRequests", "maxBatchedPromptTokens", "interleave", "learnedFrom", "prefillRateIsLowerBound" },
     ///   "transitions": { "contextScheme", "contextCount", "contextBinCounts": [c],
     ///                    "initial": [c][k] = P(state | context),
     ///                    "probabilities": [k][c][k] = P(next | current, context of the next bin) },
@@ -102,6 +102,9 @@ namespace PowerTrace.Core.Model
             Num(w, "decodeStepSlowdownPerRequest", p.DecodeStepSlowdownPerRequest);
             w.WriteNumber("maxConcurrentRequests", p.MaxConcurrentRequests);
             w.WriteNumber("maxBatchedPromptTokens", p.MaxBatchedPromptTokens);
+            w.WriteString("interleave", p.Interleave.ToString());
+            w.WriteString("learnedFrom", p.LearnedFrom);
+            w.WriteBoolean("prefillRateIsLowerBound", p.PrefillRateIsLowerBound);
             w.WriteEndObject();
             var t = model.Transitions;
             int k = t.StateCount, cc = t.ContextCount;
@@ -188,9 +191,8 @@ namespace PowerTrace.Core.Model
                 {
                     return Read(root);
                 }
-                catch (Exception ex) when (ex is KeyNotFoundException || ex is InvalidOperationException || ex is FormatException || ex is ArgumentException || ex is IndexOutOfRangeException)
+                catch (Exception ex) when (!(ex is InvalidSettingException) && (ex is KeyNotFoundException || ex is InvalidOperationException || ex is FormatException || ex is ArgumentException || ex is IndexOutOfRangeException))
                 {
-                    if (ex is InvalidSettingException ise && ise.ErrorId == "ModelHasNoStates") throw;
                     throw new InputFormatException("InvalidPowerModel", source, 0, null, "The power model document is incomplete or malformed: " + ex.Message, ex);
                 }
             }
@@ -207,7 +209,9 @@ namespace PowerTrace.Core.Model
             if (states.Count == 0)
                 throw new InvalidSettingException("ModelHasNoStates", "states", "The power model has no states.");
             var p = Obj(root, "servingProfile");
-            var profile = new ServingProfile(Dbl(p, "prefillTokensPerSecond"), Dbl(p, "decodeStepsPerSecond"), Dbl(p, "decodeStepSlowdownPerRequest"), Int(p, "maxConcurrentRequests"), Int(p, "maxBatchedPromptTokens"));
+            var profile = new ServingProfile(Dbl(p, "prefillTokensPerSecond"), Dbl(p, "decodeStepsPerSecond"), Dbl(p, "decodeStepSlowdownPerRequest"), Int(p, "maxConcurrentRequests"), Int(p, "maxBatchedPromptTokens"),
+                (PrefillInterleave)Enum.Parse(typeof(PrefillInterleave), Str(p, "interleave") ?? nameof(PrefillInterleave.ChunkedPrefill)),
+                Str(p, "learnedFrom"), p.TryGetProperty("prefillRateIsLowerBound", out var lb) && lb.ValueKind == JsonValueKind.True);
             var t = Obj(root, "transitions");
             int k = states.Count, cc = Int(t, "contextCount");
             string scheme = Str(t, "contextScheme") ?? "";
