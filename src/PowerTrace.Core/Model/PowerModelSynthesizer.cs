@@ -66,35 +66,41 @@ namespace PowerTrace.Core.Model
             Sample(contexts, ref rng, watts);
         }
 
-        private void Sample(ReadOnlySpan<byte> ctx, ref Rng rng, Span<float> watts)
+        private unsafe void Sample(ReadOnlySpan<byte> ctx, ref Rng rngRef, Span<float> watts)
         {
             int n = ctx.Length;
             if (n == 0) return;
             int k = _c.K, cc = _c.C;
-            float[] cum = _c.Cum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max;
-
-            // First bin: state from P(state | context), residual from the stationary N(0, 1).
-            ulong r = rng.NextUInt64();
-            float u = (r >> 40) * (1f / 16777216f);
-            int off = ctx[0] * k, s = 0;
-            var init = _c.InitCum;
-            while (u >= init[off + s]) s++;
-            float z = StandardNormalTable.FromBits(r);
-            watts[0] = Clamp(mu[s] + sd[s] * z, mn[s], mx[s]);
-
-            for (int i = 1; i < n; i++)
+            var rng = rngRef; // local copy: the generator's state stays in registers
+            fixed (byte* cx = ctx)
+            fixed (float* outp = watts)
+            fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max)
+            fixed (float* tab = StandardNormalTable.Table)
             {
-                r = rng.NextUInt64();
-                u = (r >> 40) * (1f / 16777216f);
-                off = (s * cc + ctx[i]) * k;
-                int j = 0;
-                while (u >= cum[off + j]) j++;
-                s = j;
-                z = phi[s] * z + innov[s] * StandardNormalTable.FromBits(r);
-                watts[i] = Clamp(mu[s] + sd[s] * z, mn[s], mx[s]);
+                // First bin: state from P(state | context), residual from the stationary N(0, 1).
+                ulong r = rng.NextUInt64();
+                float u = (r >> 40) * (1f / 16777216f);
+                float* row = init + cx[0] * k;
+                int s = 0;
+                while (u >= row[s]) s++;
+                float z = StandardNormalTable.FromBits(tab, r);
+                float v = mu[s] + sd[s] * z;
+                outp[0] = v < mn[s] ? mn[s] : v > mx[s] ? mx[s] : v;
+                int stride = cc * k;
+                for (int i = 1; i < n; i++)
+                {
+                    r = rng.NextUInt64();
+                    u = (r >> 40) * (1f / 16777216f);
+                    row = cum + s * stride + cx[i] * k;
+                    s = 0;
+                    while (u >= row[s]) s++;
+                    z = phi[s] * z + innov[s] * StandardNormalTable.FromBits(tab, r);
+                    v = mu[s] + sd[s] * z;
+                    outp[i] = v < mn[s] ? mn[s] : v > mx[s] ? mx[s] : v;
+                }
             }
+            rngRef = rng;
         }
 
-        private static float Clamp(float v, float lo, float hi) => v < lo ? lo : v > hi ? hi : v;
     }
 }

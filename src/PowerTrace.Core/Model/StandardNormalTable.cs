@@ -11,7 +11,7 @@ namespace PowerTrace.Core.Model
     internal static class StandardNormalTable
     {
         internal const int Segments = 4096;
-        private static readonly float[] Table = Build();
+        internal static readonly float[] Table = Build();
 
         /// <summary>A standard-normal deviate from the low 24 bits of <paramref name="bits"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -22,6 +22,17 @@ namespace PowerTrace.Core.Model
             float f = (b & 0xFFFu) * (1f / 4096f);
             float a = Table[i];
             return a + (Table[i + 1] - a) * f;
+        }
+
+        /// <summary>As <see cref="FromBits(ulong)"/>, reading a pinned table.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static unsafe float FromBits(float* table, ulong bits)
+        {
+            uint b = (uint)bits & 0xFFFFFFu;
+            uint i = b >> 12;
+            float f = (b & 0xFFFu) * (1f / 4096f);
+            float a = table[i];
+            return a + (table[i + 1] - a) * f;
         }
 
         private static float[] Build()
