@@ -15,6 +15,7 @@
         'Import-PowerTrace'
         'Import-RequestTrace'
         'Import-EngineState'
+        'Export-PowerTrace'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
