@@ -46,7 +46,7 @@ namespace PowerTrace.Core.Model
         public string? ModelName { get; set; }
         /// <summary>Tensor-parallel degree override.</summary>
         public int? TensorParallel { get; set; }
-        /// <summary>Idle watts per GPU override (default: measured power with nothing in flight).</summary>
+        /// <summary>Idle watts per GPU override (default: measured power with nothing in flight for a while, else the lowest state).</summary>
         public double? IdleWattsPerGpu { get; set; }
         /// <summary>TDP watts per GPU override (default: the GPU type's nominal TDP, else the highest measured bin).</summary>
         public double? TdpWattsPerGpu { get; set; }
@@ -133,7 +133,7 @@ namespace PowerTrace.Core.Model
                     cnt[s]++; sum[s] += w[i];
                     if (w[i] < mn[s]) mn[s] = w[i];
                     if (w[i] > mx[s]) mx[s] = w[i];
-                    int cat = ctx[i] == WorkloadContext.Idle ? 0 : f.PromptTokensInFlight[i] > 0 ? 1 : 2;
+                    int cat = WorkloadContext.IsIdle(ctx[i]) ? 0 : f.PromptTokensInFlight[i] > 0 ? 1 : 2;
                     votes[s, cat]++;
                 }
             }
@@ -225,7 +225,7 @@ namespace PowerTrace.Core.Model
                 for (int t = 0; t < inputs.Count; t++)
                 {
                     var w = inputs[t].Trace.Watts; var c = contexts[t];
-                    for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.Idle && !double.IsNaN(w[i])) { s += w[i]; n++; }
+                    for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.LongIdle && !double.IsNaN(w[i])) { s += w[i]; n++; }
                 }
                 idle = (n > 0 ? s / n : states[0].MeanWatts) / gpus;
             }

@@ -13,8 +13,8 @@ namespace PowerTrace.Core.Model
     /// <list type="number">
     /// <item>P(s | c) = (n(c, s) + γ·N_c(s)) / (n(c) + γ), where N_c is the state distribution of the other
     /// busy contexts weighted by closeness in the (prompt-rate, decode-batch) grid (4^−distance) and by data,
-    /// mixed with a little of the busy-time marginal; for the idle context N_c is the lowest state, so
-    /// nothing in flight always means the idle states.</item>
+    /// mixed with a little of the busy-time marginal; for an idle context N_c is the other idle ages, nearest first, so
+    /// nothing in flight always means the idle states (with no idle data at all, the lowest state).</item>
     /// <item>Row prior R(s | cur, c) ∝ P(s | c)·sqrt(P(s | cur) / P(s)), P(s | cur) the global transition
     /// matrix: where a (state, context) pair was never seen, the context decides where the chain goes
     /// and the state's usual persistence is kept in a tempered form.</item>
@@ -92,7 +92,7 @@ namespace PowerTrace.Core.Model
                     ctxBins[x[i]]++;
                     nc[x[i] * k + s[i]]++;
                     share[s[i]]++;
-                    if (x[i] != WorkloadContext.Idle) busyShare[s[i]]++;
+                    if (!WorkloadContext.IsIdle(x[i])) busyShare[s[i]]++;
                     if (i > 0 && s[i - 1] >= 0)
                     {
                         n[(s[i - 1] * c + x[i]) * k + s[i]]++;
@@ -110,15 +110,24 @@ namespace PowerTrace.Core.Model
             for (int ctx = 0; ctx < c; ctx++)
             {
                 Array.Clear(prior, 0, k);
-                if (ctx == WorkloadContext.Idle)
+                if (WorkloadContext.IsIdle(ctx))
                 {
-                    prior[0] = 1.0;
+                    // Other idle ages, nearest first; with no idle data at all, the lowest state.
+                    double tot = 0;
+                    for (int o = 0; o < WorkloadContext.IdleContexts; o++)
+                    {
+                        if (o == ctx || ctxBins[o] == 0) continue;
+                        double wgt = Math.Pow(0.25, Math.Abs(o - ctx));
+                        for (int s = 0; s < k; s++) { double v = wgt * nc[o * k + s]; prior[s] += v; tot += v; }
+                    }
+                    if (tot > 0) for (int s = 0; s < k; s++) prior[s] /= tot;
+                    else prior[0] = 1.0;
                 }
                 else
                 {
                     int p0 = WorkloadContext.PromptBucket(ctx), d0 = WorkloadContext.DecodeBucket(ctx);
                     double tot = 0;
-                    for (int o = 1; o < c; o++)
+                    for (int o = WorkloadContext.IdleContexts; o < c; o++)
                     {
                         if (o == ctx || ctxBins[o] == 0) continue;
                         int dist = Math.Abs(WorkloadContext.PromptBucket(o) - p0) + Math.Abs(WorkloadContext.DecodeBucket(o) - d0);
