@@ -10,12 +10,17 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
+        'formats/Model.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
         'Import-RequestTrace'
         'Import-EngineState'
         'Export-PowerTrace'
+        'New-PowerModel'
+        'Export-PowerModel'
+        'Import-PowerModel'
+        'Test-PowerModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
