@@ -11,6 +11,7 @@
     RequiredAssemblies   = @('PowerTrace.Core.dll')
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
+        'formats/Model.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
@@ -18,6 +19,10 @@
         'Import-EngineState'
         'Export-PowerPlot'
         'Export-PowerTrace'
+        'New-PowerModel'
+        'Export-PowerModel'
+        'Import-PowerModel'
+        'Test-PowerModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

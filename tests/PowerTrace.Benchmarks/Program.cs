@@ -12,6 +12,7 @@ public static class Program
     {
         // name => runner (args after the name); registered by each benchmark file's owner.
         ["emulator"] = EmulatorBenchmark.Run,
+        ["model"] = ModelBenchmark.Run,
         ["import"] = ImportBenchmark.Run,
     };
 

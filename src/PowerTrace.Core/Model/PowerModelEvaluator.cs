@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using PowerTrace.Core.Analysis;
+using PowerTrace.Core.Numerics;
+using PowerTrace.Core.Traces;
+using PowerTrace.Core.Workload;
+
+namespace PowerTrace.Core.Model
+{
+    /// <summary>One line of a fidelity report: a method (the model or a baseline) on one trace or on all of them.</summary>
+    public sealed class PowerModelFidelity
+    {
+        public PowerModelFidelity(string trace, string method, FidelityResult result, int seeds)
+        {
+            Trace = trace;
+            Method = method;
+            Seeds = seeds;
+            EnergyErrorPercent = result.EnergyErrorPercent;
+            AcfRSquared = result.AcfRSquared;
+            KsStatistic = result.KsStatistic;
+            Nrmse = result.Nrmse;
+            P95ErrorPercent = result.P95ErrorPercent;
+            P99ErrorPercent = result.P99ErrorPercent;
+            Bins = result.Runs > 0 ? result.ValidBins / result.Runs : result.ValidBins;
+            MeasuredMeanWatts = result.MeasuredMeanWatts;
+            SynthesizedMeanWatts = result.SynthesizedMeanWatts;
+        }
+
+        /// <summary>Trace name, or "(total)" for all traces together.</summary>
+        public string Trace { get; }
+        /// <summary>"PowerModel", "ConstantTdp" (node nameplate) or "ConstantMean" (training mean power).</summary>
+        public string Method { get; }
+        /// <summary>Seeds the medians are over (1 for the constant baselines).</summary>
+        public int Seeds { get; }
+        /// <summary>Median of 100·|ΣQ − ΣP| / ΣP, percent.</summary>
+        public double EnergyErrorPercent { get; }
+        /// <summary>Median ACF R² over lags 1..50.</summary>
+        public double AcfRSquared { get; }
+        /// <summary>Median two-sample Kolmogorov–Smirnov statistic.</summary>
+        public double KsStatistic { get; }
+        /// <summary>Median RMSE / (max P − min P).</summary>
+        public double Nrmse { get; }
+        /// <summary>Median relative error of the 95th percentile, percent.</summary>
+        public double P95ErrorPercent { get; }
+        /// <summary>Median relative error of the 99th percentile, percent.</summary>
+        public double P99ErrorPercent { get; }
+        /// <summary>Bins compared (measured and synthesized both valid).</summary>
+        public int Bins { get; }
+        /// <summary>Measured mean power, watts.</summary>
+        public double MeasuredMeanWatts { get; }
+        /// <summary>Synthesized mean power (median over seeds), watts.</summary>
+        public double SynthesizedMeanWatts { get; }
+    }
+
+    /// <summary>
+    /// Held-out fidelity of a power model (DESIGN.md metrics): synthesizes each measured trace's own workload over
+    /// several seeds and compares, with the constant-TDP and constant-mean baselines beside it.
+    /// </summary>
+    public static class PowerModelEvaluator
+    {
+        /// <summary>Name of the all-traces row.</summary>
+        public const string Total = "(total)";
+
+        /// <summary>
+        /// Per trace and in total (all traces concatenated): the model (median over <paramref name="seeds"/> seeds),
+        /// constant TDP and constant training-mean power.
+        /// </summary>
+        /// <exception cref="Errors.InvalidSettingException">BinWidthMismatch, WorkloadLengthMismatch, ConfigurationMismatch, InvalidSeedCount.</exception>
+        public static IReadOnlyList<PowerModelFidelity> Evaluate(PowerModel model, IReadOnlyList<PowerSeries> traces, IReadOnlyList<WorkloadFeatures> features,
+            int seeds = 5, ulong masterSeed = 1, CancellationToken cancellationToken = default)
+        {
+            if (model == null) throw new ArgumentNullException(nameof(model));
+            if (traces.Count != features.Count) throw new ArgumentException("Give one workload per trace.");
+            if (seeds < 1) throw new Errors.InvalidSettingException("InvalidSeedCount", "Seeds", "At least one seed is needed.");
+            var modelMeta = new TraceMetadata(model.Configuration.GpuType, model.Configuration.GpuCount, model.Configuration.ModelName, model.Configuration.TensorParallel);
+            int total = 0;
+            for (int t = 0; t < traces.Count; t++)
+            {
+                var tr = traces[t];
+                if (Math.Abs(tr.BinSeconds - model.BinSeconds) > 1e-9 * model.BinSeconds)
+                    throw new Errors.InvalidSettingException("BinWidthMismatch", "Trace", $"Trace '{tr.Name}' has {tr.BinSeconds} s bins but the model was fitted at {model.BinSeconds} s: import it with -BinSeconds {model.BinSeconds}.");
+                if (features[t].BinCount != tr.BinCount)
+                    throw new Errors.InvalidSettingException("WorkloadLengthMismatch", "Requests", $"The workload of trace '{tr.Name}' covers {features[t].BinCount} bins but the trace has {tr.BinCount}.");
+                PowerModelFitter.CheckSameConfiguration(modelMeta, tr.Metadata, tr.Name);
+                total += tr.BinCount;
+            }
+            var rows = new List<PowerModelFidelity>();
+            var syn = model.CreateModelSynthesizer();
+            var allMeasured = new double[total];
+            var allSynth = new double[seeds][];
+            for (int s = 0; s < seeds; s++) allSynth[s] = new double[total];
+            int at = 0;
+            for (int t = 0; t < traces.Count; t++)
+            {
+                var tr = traces[t];
+                int n = tr.BinCount;
+                Array.Copy(tr.Watts, 0, allMeasured, at, n);
+                var buf = new float[n];
+                var results = new List<FidelityResult>();
+                for (int s = 0; s < seeds; s++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var rng = Rng.ForStream(masterSeed, (ulong)s);
+                    syn.SynthesizeFromFeatures(features[t], ref rng, buf);
+                    var q = new double[n];
+                    for (int i = 0; i < n; i++) { q[i] = buf[i]; allSynth[s][at + i] = buf[i]; }
+                    results.Add(FidelityMetrics.Compare(tr.Watts, q));
+                }
+                AddRows(rows, tr.Name, tr.Watts, results, model, seeds);
+                at += n;
+            }
+            if (traces.Count > 1)
+            {
+                var results = new List<FidelityResult>();
+                for (int s = 0; s < seeds; s++) results.Add(FidelityMetrics.Compare(allMeasured, allSynth[s]));
+                AddRows(rows, Total, allMeasured, results, model, seeds);
+            }
+            return rows;
+        }
+
+        private static void AddRows(List<PowerModelFidelity> rows, string name, double[] measured, List<FidelityResult> results, PowerModel model, int seeds)
+        {
+            rows.Add(new PowerModelFidelity(name, "PowerModel", FidelityMetrics.Median(results), seeds));
+            rows.Add(new PowerModelFidelity(name, "ConstantTdp", FidelityMetrics.Compare(measured, FidelityMetrics.ConstantTrace(model.NameplateWatts, measured.Length)), 1));
+            rows.Add(new PowerModelFidelity(name, "ConstantMean", FidelityMetrics.Compare(measured, FidelityMetrics.ConstantTrace(model.TrainingMeanWatts, measured.Length)), 1));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using PowerTrace.Core.Errors;
+using PowerTrace.Core.Model;
+using PowerTrace.Core.Traces;
+using PowerTrace.Core.Workload;
+using PowerTrace.Internal;
+
+namespace PowerTrace.Commands
+{
+    /// <summary>
+    /// New-PowerModel: fits the compositional power model (Gaussian-mixture states, workload-conditioned
+    /// transitions, AR(1) power within a state) to measured node power traces, each paired with the request
+    /// log or engine-state series recorded at the same time.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "PowerModel", DefaultParameterSetName = RequestsSet)]
+    [OutputType(typeof(PowerModel))]
+    public sealed class NewPowerModelCommand : PowerTraceCmdlet
+    {
+        private const string RequestsSet = "Requests";
+        private const string EngineStateSet = "EngineState";
+        private readonly List<PowerSeries> _traces = new List<PowerSeries>();
+
+        /// <summary>Measured node power traces of one configuration (pipeline).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public PowerSeries[]? Trace { get; set; }
+
+        /// <summary>Request logs, one per trace, in the same order.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = RequestsSet)]
+        [ValidateNotNull]
+        public RequestTrace[]? Requests { get; set; }
+
+        /// <summary>Engine-state series (e.g. from Import-EngineState), one per trace, in the same order.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EngineStateSet)]
+        [ValidateNotNull]
+        public EngineStateSeries[]? EngineState { get; set; }
+
+        /// <summary>Fixed number of states (else chosen by BIC over MinStates..MaxStates).</summary>
+        [Parameter]
+        [ValidateRange(1, PowerModel.MaxStates)]
+        public int StateCount { get; set; }
+
+        /// <summary>Smallest state count the BIC sweep tries (default 3).</summary>
+        [Parameter]
+        [ValidateRange(1, PowerModel.MaxStates)]
+        public int MinStates { get; set; } = 3;
+
+        /// <summary>Largest state count the BIC sweep tries (default 12).</summary>
+        [Parameter]
+        [ValidateRange(1, PowerModel.MaxStates)]
+        public int MaxStates { get; set; } = 12;
+
+        /// <summary>Seed of the mixture fit's random starts.</summary>
+        [Parameter]
+        public ulong Seed { get; set; } = 1;
+
+        /// <summary>GPU type (overrides the traces' metadata).</summary>
+        [Parameter]
+        public string? GpuType { get; set; }
+
+        /// <summary>Served model name (overrides the traces' metadata).</summary>
+        [Parameter]
+        public string? ModelName { get; set; }
+
+        /// <summary>Tensor-parallel degree (overrides the traces' metadata).</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int TensorParallel { get; set; }
+
+        /// <summary>Idle watts per GPU (default: measured with nothing in flight).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 100000.0)]
+        public double IdleWattsPerGpu { get; set; } = double.NaN;
+
+        /// <summary>TDP watts per GPU (default: the GPU type's nominal TDP, else the highest measured bin).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 100000.0)]
+        public double TdpWattsPerGpu { get; set; } = double.NaN;
+
+        /// <summary>Also save the model to this JSON file.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Trace != null) _traces.AddRange(Trace);
+        }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                var workloads = (object[]?)Requests ?? EngineState ?? Array.Empty<object>();
+                if (_traces.Count == 0)
+                    throw new InvalidSettingException("NoTrainingData", "Trace", "No power traces were given to fit a model on.");
+                if (workloads.Length != _traces.Count)
+                    throw new InvalidSettingException("WorkloadCountMismatch", ParameterSetName,
+                        $"{_traces.Count} trace(s) but {workloads.Length} {(Requests != null ? "request log(s)" : "engine-state series")}: give one per trace, in the same order.");
+                ServingProfile profile = LearnProfile();
+                var inputs = new List<PowerModelTrainingInput>();
+                for (int i = 0; i < _traces.Count; i++)
+                {
+                    ReportProgress("New-PowerModel", $"Workload features of {_traces[i].Name}", 0.5 * i / _traces.Count);
+                    var f = Requests != null ? TrainingWorkload.FromRequests(_traces[i], Requests[i], profile) : TrainingWorkload.FromEngineState(_traces[i], EngineState![i]);
+                    inputs.Add(new PowerModelTrainingInput(_traces[i], f, Requests != null ? Requests[i].SourceFile : EngineState![i].SourceFile));
+                }
+                ReportProgress("New-PowerModel", "Fitting states and transitions", 0.5);
+                var options = new PowerModelFitOptions
+                {
+                    StateCount = MyInvocation.BoundParameters.ContainsKey(nameof(StateCount)) ? StateCount : (int?)null,
+                    MinStates = MinStates,
+                    MaxStates = MaxStates,
+                    Seed = Seed,
+                    GpuType = GpuType,
+                    ModelName = ModelName,
+                    TensorParallel = MyInvocation.BoundParameters.ContainsKey(nameof(TensorParallel)) ? TensorParallel : (int?)null,
+                    IdleWattsPerGpu = double.IsNaN(IdleWattsPerGpu) ? (double?)null : IdleWattsPerGpu,
+                    TdpWattsPerGpu = double.IsNaN(TdpWattsPerGpu) ? (double?)null : TdpWattsPerGpu,
+                };
+                if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
+                var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);
+                CompleteProgress();
+                if (Path != null)
+                {
+                    string full = ResolveOutputPath(Path);
+                    PowerModelJson.Save(model, full);
+                    WriteVerbose($"Saved the model to {full}.");
+                }
+                WriteObject(model);
+            }
+            catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException || ex is OperationCanceledException || ex is ArgumentException)
+            {
+                CompleteProgress();
+                ThrowCoreError(ex, null);
+            }
+        }
+
+        private ServingProfile LearnProfile()
+        {
+            if (Requests != null)
+            {
+                RequestTrace best = Requests[0];
+                foreach (var r in Requests) if (r.Count > best.Count) best = r;
+                return ServingProfileLearner.FromRequests(best);
+            }
+            EngineStateSeries b = EngineState![0];
+            foreach (var s in EngineState) if (s.Count > b.Count) b = s;
+            return ServingProfileLearner.FromEngineState(b);
+        }
+    }
+}
