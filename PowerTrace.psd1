@@ -10,11 +10,15 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
+        'formats/Analysis.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
         'Import-RequestTrace'
         'Import-EngineState'
+        'Measure-Oversubscription'
+        'Measure-LoadProfile'
+        'Measure-PowerCap'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
