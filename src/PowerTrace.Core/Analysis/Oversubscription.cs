@@ -28,7 +28,7 @@ namespace PowerTrace.Core.Analysis
     /// largest n such that every count up to n has its quantile at or under the limit (with power ≥ 0 the curve
     /// cannot decrease, so this is the largest n that fits). NaN bins count at the unit's mean power.</para>
     /// <para>Counts at which the sum of the units' mean powers exceeds the limit cannot fit, so evaluation stops
-    /// there: n ≤ ⌊limit / smallest unit mean⌋ + 1.</para>
+    /// there: n ≤ ⌊limit / smallest unit mean⌋ + 1 (unless MaxCount is given, which is honoured).</para>
     /// </remarks>
     public static class Oversubscription
     {
@@ -129,7 +129,7 @@ namespace PowerTrace.Core.Analysis
                     throw new InvalidSettingException(AnalysisErrorIds.CountOutOfRange, "AtCount",
                         $"AtCount {at} exceeds the {N} units given; allow drawing with replacement or give more units.");
             }
-            int nEval = (int)Math.Min(nMax, surelyOver);
+            int nEval = settings.MaxCount.HasValue ? nMax : (int)Math.Min(nMax, surelyOver);
             if (settings.AtCount.HasValue) nEval = Math.Max(nEval, settings.AtCount.Value);
             nEval = Math.Max(nEval, 1);
 

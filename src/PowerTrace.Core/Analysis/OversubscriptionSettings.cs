@@ -31,7 +31,7 @@ namespace PowerTrace.Core.Analysis
         /// </summary>
         public bool AllowReplacement { get; set; }
 
-        /// <summary>Largest count evaluated; null = the pool size (without replacement) or the count whose summed mean power surely exceeds the limit (with replacement, at most max(10 × pool, 100)).</summary>
+        /// <summary>Largest count evaluated (honoured as given); null = the pool size, stopping early at the count whose summed mean power surely exceeds the limit (without replacement) or that count (with replacement, at most max(10 × pool, 100)).</summary>
         public int? MaxCount { get; set; }
 
         /// <summary>Horizon over which a subset's peak is taken, seconds; null = the whole trace. Shorter: each trial takes a random window of this length.</summary>

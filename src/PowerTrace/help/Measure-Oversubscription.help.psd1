@@ -17,7 +17,7 @@ Warnings say what bounds the answer: a horizon shorter or longer than the traces
         Trials           = 'Random subsets drawn for each count. Default 200.'
         Seed             = 'Master seed of the random subsets. Default 0. The same seed reproduces the answer exactly.'
         AtCount          = 'Count at which the exceedance probability and the expected time above the limit are reported. Default: the answer.'
-        MaxCount         = 'Largest count evaluated. Default: the number of units given, or with -AllowReplacement the count whose summed mean power surely exceeds the limit (at most ten times the pool).'
+        MaxCount         = 'Largest count evaluated, honoured as given (the Curve then runs to it). Default: the number of units given, or with -AllowReplacement up to ten times the pool; either way evaluation stops early at the count whose summed mean power surely exceeds the limit.'
         AllowReplacement = 'Evaluate counts beyond the number of units given: after the whole pool, units are drawn again with replacement. Repeated units are perfectly correlated, so peaks are overstated (the answer errs on the safe side); prefer a larger synthesized pool.'
         HorizonSeconds   = 'Horizon over which each subset''s peak is taken, in seconds. Default: the whole trace. Shorter: each trial takes a random window of this length. Longer than the traces: a warning, because the quantile then understates the peak over the horizon.'
     }
