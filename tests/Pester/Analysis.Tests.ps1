@@ -2,6 +2,9 @@
 # with the module imported from the built folder exactly as a user imports it.
 BeforeAll {
     Import-Module (Join-Path $env:POWERTRACE_MODULE 'PowerTrace.psd1') -Force
+    # The core assembly loads lazily (on a cmdlet's first use); load it from the module folder so its types
+    # can be named before that. (A RequiredAssemblies entry in the manifest would do this for users.)
+    Add-Type -Path (Join-Path $env:POWERTRACE_MODULE 'PowerTrace.Core.dll')
     $start = [datetime]::new(2025, 6, 1, 0, 0, 0, [DateTimeKind]::Utc)
     function New-Trace([string] $Name, [string] $Level, [double] $BinSeconds, [double[]] $KW) {
         $watts = [double[]] ($KW | ForEach-Object { $_ * 1000 })
@@ -43,12 +46,12 @@ Describe 'Measure-Oversubscription' {
         @{ Id = 'LimitBelowUnitPeak'; Script = { $racks | Measure-Oversubscription -LimitKW 20 -NameplateKW 26 } }
         @{ Id = 'MixedBinWidths'; Script = { @($racks) + @(New-Trace 'w' Rack 2 (@(20) * 15)) | Measure-Oversubscription -LimitKW 600 -NameplateKW 26 } }
     ) {
-        $Script | Should -Throw -ErrorId $Id
+        $Script | Should -Throw -ErrorId "$Id,PowerTrace.Commands.MeasureOversubscriptionCommand"
     }
 
     It 'fails with MixedStartTimes' {
         $late = New-Object PowerTrace.Core.Traces.PowerSeries -ArgumentList 'late', ([PowerTrace.Core.Traces.TraceLevel]::Rack), $start.AddHours(1), 1.0, ([double[]] (@(20000) * 30)), $null, $null, $null
-        { @($racks) + @($late) | Measure-Oversubscription -LimitKW 600 -NameplateKW 26 } | Should -Throw -ErrorId 'MixedStartTimes'
+        { @($racks) + @($late) | Measure-Oversubscription -LimitKW 600 -NameplateKW 26 } | Should -Throw -ErrorId 'MixedStartTimes,PowerTrace.Commands.MeasureOversubscriptionCommand'
     }
 }
 
@@ -88,7 +91,7 @@ Describe 'Measure-LoadProfile' {
         @{ Id = 'PowerFactorOutOfRange'; Script = { New-Trace 's' Site 1 @(1, 2) | Measure-LoadProfile -PowerFactor 0 } }
         @{ Id = 'MixedBinWidths'; Script = { (New-Trace 's' Site 1 @(1, 2)), (New-Trace 't' Site 0.5 @(1, 2)) | Measure-LoadProfile } }
     ) {
-        $Script | Should -Throw -ErrorId $Id
+        $Script | Should -Throw -ErrorId "$Id,PowerTrace.Commands.MeasureLoadProfileCommand"
     }
 }
 
@@ -117,6 +120,6 @@ Describe 'Measure-PowerCap' {
         @{ Id = 'EnergyShareOutOfRange'; Script = { New-Trace 't' Site 1 @(1, 2) | Measure-PowerCap -KeepEnergyShare 1.5 } }
         @{ Id = 'NoInput'; Script = { @() | Measure-PowerCap -CapKW 5 } }
     ) {
-        $Script | Should -Throw -ErrorId $Id
+        $Script | Should -Throw -ErrorId "$Id,PowerTrace.Commands.MeasurePowerCapCommand"
     }
 }
