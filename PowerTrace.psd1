@@ -8,6 +8,7 @@
     Description          = 'Learns how LLM-inference GPU servers draw power from measured traces, synthesizes power traces for new traffic and sites (server to facility), and answers capacity-planning questions: oversubscription under a breaker, peaks and ramps for the utility.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    RequiredAssemblies   = @('PowerTrace.Core.dll')
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
         'formats/Analysis.Format.ps1xml'
@@ -16,6 +17,8 @@
         'Import-PowerTrace'
         'Import-RequestTrace'
         'Import-EngineState'
+        'Export-PowerPlot'
+        'Export-PowerTrace'
         'Measure-Oversubscription'
         'Measure-LoadProfile'
         'Measure-PowerCap'

@@ -2,9 +2,7 @@
 # with the module imported from the built folder exactly as a user imports it.
 BeforeAll {
     Import-Module (Join-Path $env:POWERTRACE_MODULE 'PowerTrace.psd1') -Force
-    # The core assembly loads lazily (on a cmdlet's first use); load it from the module folder so its types
-    # can be named before that. (A RequiredAssemblies entry in the manifest would do this for users.)
-    Add-Type -Path (Join-Path $env:POWERTRACE_MODULE 'PowerTrace.Core.dll')
+    # The manifest's RequiredAssemblies loads PowerTrace.Core, so its types can be named right after import.
     $start = [datetime]::new(2025, 6, 1, 0, 0, 0, [DateTimeKind]::Utc)
     function New-Trace([string] $Name, [string] $Level, [double] $BinSeconds, [double[]] $KW) {
         $watts = [double[]] ($KW | ForEach-Object { $_ * 1000 })

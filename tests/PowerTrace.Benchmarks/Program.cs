@@ -11,6 +11,8 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], int>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
         // name => runner (args after the name); registered by each benchmark file's owner.
+        ["emulator"] = EmulatorBenchmark.Run,
+        ["import"] = ImportBenchmark.Run,
         ["analysis"] = AnalysisBenchmark.Run,
     };
 

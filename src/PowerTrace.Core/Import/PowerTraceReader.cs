@@ -1,0 +1,535 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PowerTrace.Core.Errors;
+using PowerTrace.Core.Traces;
+
+namespace PowerTrace.Core.Import
+{
+    /// <summary>
+    /// Reads measured power logs into binned <see cref="PowerSeries"/>: nvidia-smi CSV (with header,
+    /// or header-less with a column list), whole-server logs (<c>timestamp,watts</c>), and generic CSV.
+    /// </summary>
+    /// <remarks>
+    /// <para>Format detection (Format = Auto), from the first non-blank line: a header naming
+    /// <c>timestamp</c> and a <c>power.draw</c> column is nvidia-smi; any other header is generic CSV;
+    /// a header-less line of 2 fields (timestamp, number or empty) is a server log; a header-less line
+    /// of 4 fields shaped timestamp, integer, number, number is nvidia-smi
+    /// <c>timestamp, index, utilization.gpu, power.draw</c>; with <see cref="PowerImportOptions.Columns"/>
+    /// given, a header-less file is nvidia-smi with those columns. Anything else: UnknownFormat.</para>
+    /// <para>The file is streamed and binned on the fly (see <see cref="TimeBinner"/> for the grid,
+    /// hold and gap rules): memory grows with the number of bins, not rows. nvidia-smi GPUs of a
+    /// group are summed per bin into Node traces; a node bin is NaN when any member GPU is
+    /// unmeasured there, and bins before every member's first or after any member's last
+    /// measurement are trimmed.</para>
+    /// <para>An empty reading (an empty field, or nvidia-smi's <c>[N/A]</c>) contributes no sample
+    /// and is reported through <see cref="PowerImportOptions.Notice"/>. A malformed row throws
+    /// <see cref="InputFormatException"/> unless <see cref="PowerImportOptions.SkipInvalidRows"/> is
+    /// set, in which case it is skipped and reported. Timestamps that go backwards always throw.</para>
+    /// </remarks>
+    public static class PowerTraceReader
+    {
+        private static readonly string[] DefaultSmiColumns = { "timestamp", "index", "utilization.gpu", "power.draw" };
+        private static readonly string[] SmiPowerNames = { "power.draw", "power.draw.average", "power.draw.instant" };
+        private static readonly string[] TimeNames =
+        {
+            "timestamp", "timestamp_utc", "time", "time_utc", "datetime", "date_time", "time_s", "time_sec",
+            "seconds", "sec", "secs", "t", "ts", "elapsed_s",
+        };
+
+        private enum Kind { Smi, Server, Csv }
+
+        private sealed class Layout
+        {
+            public Kind Kind;
+            public int FieldCount;
+            public int TimeCol;
+            public int IndexCol = -1;
+            public int[] WattsCols = Array.Empty<int>();
+            public double[] Scales = Array.Empty<double>();
+            public string[] Names = Array.Empty<string>();
+            public string TimeName = "timestamp";
+            public bool HeaderLine;
+        }
+
+        /// <summary>Reads one power log into traces (Node, Gpu or Server level; generic CSV: one per watts column).</summary>
+        /// <exception cref="InputFormatException">Bad content; <see cref="ImportErrorIds"/> lists the ids.</exception>
+        /// <exception cref="InvalidSettingException">A meaningless option (bin width, group size).</exception>
+        public static IReadOnlyList<PowerSeries> Read(string path, PowerImportOptions? options = null)
+        {
+            options ??= new PowerImportOptions();
+            if (path == null) throw new ArgumentNullException(nameof(path));
+            long binTicks = ValidateOptions(options);
+            string file = Path.GetFullPath(path);
+
+            using var reader = new LineReader(file);
+            var split = new FieldSplitter();
+            char[] buf;
+            int ls, ll;
+            // First non-blank line decides the layout.
+            while (true)
+            {
+                if (!reader.ReadLine(out ls, out ll))
+                    throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file holds no data.");
+                buf = reader.Buffer;
+                if (!IsBlank(buf, ls, ll)) break;
+            }
+            split.Split(buf, ls, ll);
+            var layout = DetectLayout(file, reader.LineNumber, buf, split, options);
+
+            var channels = new Dictionary<int, TimeBinner>();
+            TimeBinner?[] fast = new TimeBinner?[64];
+            var gpuFilter = options.GpuIndex != null ? new HashSet<int>(options.GpuIndex) : null;
+            long rows = 0, emptyReadings = 0;
+            bool firstIsData = !layout.HeaderLine;
+            var ct = options.CancellationToken;
+            var notice = options.Notice;
+
+            while (true)
+            {
+                if (firstIsData) firstIsData = false;
+                else
+                {
+                    if (!reader.ReadLine(out ls, out ll)) break;
+                    buf = reader.Buffer;
+                    if (ll == 0 || IsBlank(buf, ls, ll)) continue;
+                    split.Split(buf, ls, ll);
+                }
+                long line = reader.LineNumber;
+                if ((line & 0x3FFF) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if ((line & 0x3FFFF) == 0) options.Progress?.Invoke(reader.Length > 0 ? (double)reader.BytesRead / reader.Length : 0);
+                }
+                try
+                {
+                    if (split.Count != layout.FieldCount)
+                        throw new InputFormatException(ImportErrorIds.WrongFieldCount, file, line, null,
+                            $"Expected {layout.FieldCount} fields ({string.Join(", ", layout.Names)}), found {split.Count}.");
+                    long t = ParseTime(file, line, buf, split, layout, options);
+                    int channelBase = 0;
+                    if (layout.IndexCol >= 0)
+                    {
+                        var idx = split.Span(buf, layout.IndexCol);
+                        if (!FastNumber.TryParseInt(idx, out channelBase) || channelBase < 0)
+                            throw new InputFormatException(ImportErrorIds.InvalidNumber, file, line, layout.Names[layout.IndexCol],
+                                $"'{idx.ToString()}' is not a GPU index.");
+                        if (gpuFilter != null && !gpuFilter.Contains(channelBase)) continue;
+                    }
+                    for (int c = 0; c < layout.WattsCols.Length; c++)
+                    {
+                        int col = layout.WattsCols[c];
+                        var span = split.Span(buf, col);
+                        if (!TryParseWatts(file, line, layout.Names[col], span, layout.Scales[c], out double w))
+                        {
+                            emptyReadings++;
+                            notice?.Invoke(new ImportNotice(ImportNoticeKind.EmptyReading, file, line, layout.Names[col],
+                                "Empty reading: no sample taken from this row."));
+                            continue;
+                        }
+                        int ch = layout.Kind == Kind.Csv ? c : channelBase;
+                        TimeBinner? b = ch < fast.Length ? fast[ch] : null;
+                        if (b == null && !channels.TryGetValue(ch, out b))
+                        {
+                            b = new TimeBinner(binTicks, options.GapFactor);
+                            channels.Add(ch, b);
+                            if (ch < fast.Length) fast[ch] = b;
+                        }
+                        if (t < b.LastTime)
+                            throw new InputFormatException(ImportErrorIds.TimestampsGoBackwards, file, line, layout.TimeName,
+                                $"{new DateTime(t, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss.fff} UTC is earlier than the previous sample"
+                                + (layout.Kind == Kind.Smi ? $" of GPU {ch}" : "") + $" ({new DateTime(b.LastTime, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss.fff} UTC).");
+                        b.Add(t, w);
+                    }
+                    rows++;
+                }
+                catch (InputFormatException ex) when (options.SkipInvalidRows && ex.ErrorId != ImportErrorIds.TimestampsGoBackwards && ex.ErrorId != ImportErrorIds.UnknownUnit)
+                {
+                    notice?.Invoke(new ImportNotice(ImportNoticeKind.SkippedRow, file, line, ex.Field, "Skipped: " + ex.Problem));
+                }
+            }
+            if (channels.Count == 0)
+                throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null,
+                    rows == 0 && emptyReadings == 0 ? "The file holds no data rows." : "The file holds no readings (every selected row is empty or filtered out).");
+            options.Progress?.Invoke(1.0);
+
+            foreach (var b in channels.Values) b.Finish();
+            return Build(file, layout, channels, binTicks, options);
+        }
+
+        private static long ValidateOptions(PowerImportOptions o)
+        {
+            if (!(o.BinSeconds > 0) || double.IsInfinity(o.BinSeconds) || o.BinSeconds > 86400)
+                throw new InvalidSettingException(ImportErrorIds.InvalidImportSetting, "BinSeconds", $"Bin width must be between 0 and 86400 seconds; got {o.BinSeconds}.");
+            double ticks = o.BinSeconds * TimeSpan.TicksPerSecond;
+            long binTicks = (long)Math.Round(ticks);
+            if (binTicks < 1 || Math.Abs(ticks - binTicks) > 1e-6 * Math.Max(1, ticks))
+                throw new InvalidSettingException(ImportErrorIds.InvalidImportSetting, "BinSeconds", $"Bin width must be a whole number of 100 ns ticks; got {o.BinSeconds} s.");
+            if (o.GroupSize < 0)
+                throw new InvalidSettingException(ImportErrorIds.InvalidImportSetting, "GroupSize", $"Group size cannot be negative; got {o.GroupSize}.");
+            if (!(o.GapFactor > 1) || double.IsInfinity(o.GapFactor))
+                throw new InvalidSettingException(ImportErrorIds.InvalidImportSetting, "GapFactor", $"Gap factor must be a finite number above 1; got {o.GapFactor}.");
+            if (o.TensorParallel < 0)
+                throw new InvalidSettingException(ImportErrorIds.InvalidImportSetting, "TensorParallel", $"Tensor-parallel degree cannot be negative; got {o.TensorParallel}.");
+            return binTicks;
+        }
+
+        private static bool IsBlank(char[] buf, int s, int l)
+        {
+            for (int i = s; i < s + l; i++) if (!char.IsWhiteSpace(buf[i])) return false;
+            return true;
+        }
+
+        private static string Normalize(string header, out string? unit)
+        {
+            unit = null;
+            string h = header.Trim();
+            int b = h.IndexOf('[');
+            if (b >= 0)
+            {
+                int e = h.IndexOf(']', b);
+                if (e > b) unit = h.Substring(b + 1, e - b - 1).Trim();
+                h = h.Substring(0, b).Trim();
+            }
+            else
+            {
+                int p = h.IndexOf('(');
+                if (p > 0 && h.EndsWith(")", StringComparison.Ordinal))
+                {
+                    unit = h.Substring(p + 1, h.Length - p - 2).Trim();
+                    h = h.Substring(0, p).Trim();
+                }
+            }
+            return h.ToLowerInvariant();
+        }
+
+        /// <summary>Watts per unit for a power unit; false for an unknown unit.</summary>
+        internal static bool TryPowerScale(string unit, out double scale)
+        {
+            switch (unit)
+            {
+                case "W": case "w": case "watts": case "Watts": case "watt": scale = 1; return true;
+                case "kW": case "KW": case "kw": scale = 1e3; return true;
+                case "mW": scale = 1e-3; return true;
+                case "MW": scale = 1e6; return true;
+                default: scale = 0; return false;
+            }
+        }
+
+        private static Layout DetectLayout(string file, long line, char[] buf, FieldSplitter split, PowerImportOptions o)
+        {
+            var first = split.Span(buf, 0);
+            bool header = !TimestampParser.LooksLikeDate(first) && !FastNumber.TryParseDouble(first, out _);
+            var format = o.Format;
+            if (format == PowerFileFormat.Auto)
+            {
+                if (header)
+                {
+                    var names = split.All(buf).Select(h => Normalize(h, out _)).ToList();
+                    format = names.Contains("timestamp") && names.Any(n => SmiPowerNames.Contains(n)) ? PowerFileFormat.NvidiaSmi : PowerFileFormat.Csv;
+                    bool timeLike = o.TimeColumn != null || names.Any(n => TimeNames.Contains(n));
+                    bool wattsLike = o.WattsColumn != null || names.Any(n => n.Contains("watt") || n.Contains("power"));
+                    if (format == PowerFileFormat.Csv && !timeLike && !wattsLike)
+                        throw new InputFormatException(ImportErrorIds.UnknownFormat, file, line, null,
+                            "Not a supported power log: the first line is neither data nor a header naming a time or a watts column. Use -Format, -TimeColumn and -WattsColumn to say what it is.");
+                }
+                else if (o.Columns != null) format = PowerFileFormat.NvidiaSmi;
+                else if (split.Count == 2 && TimestampParser.LooksLikeDate(first)
+                         && (split.Length(1) == 0 || FastNumber.TryParseDouble(split.Span(buf, 1), out _)))
+                    format = PowerFileFormat.ServerLog;
+                else if (split.Count == 4 && TimestampParser.LooksLikeDate(first) && FastNumber.TryParseInt(split.Span(buf, 1), out _)
+                         && FastNumber.TryParseDouble(split.Span(buf, 2), out _) && FastNumber.TryParseDouble(split.Span(buf, 3), out _))
+                    format = PowerFileFormat.NvidiaSmi;
+                else
+                    throw new InputFormatException(ImportErrorIds.UnknownFormat, file, line, null,
+                        "Not a supported power log (nvidia-smi CSV with or without header, server log 'timestamp,watts', or a CSV with a header). Use -Format and -Columns to say what it is.");
+            }
+
+            switch (format)
+            {
+                case PowerFileFormat.ServerLog:
+                    return new Layout
+                    {
+                        Kind = Kind.Server, FieldCount = 2, TimeCol = 0, WattsCols = new[] { 1 }, Scales = new[] { 1.0 },
+                        Names = new[] { "timestamp", "watts" }, HeaderLine = false,
+                    };
+                case PowerFileFormat.NvidiaSmi:
+                    {
+                        IReadOnlyList<string> cols = header ? split.All(buf) : (o.Columns ?? DefaultSmiColumns);
+                        return SmiLayout(file, header ? line : 0, cols, header, o);
+                    }
+                default:
+                    if (!header)
+                        throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, null,
+                            "A generic CSV needs a header line naming its time and watts columns.");
+                    return CsvLayout(file, line, split.All(buf), o);
+            }
+        }
+
+        private static Layout SmiLayout(string file, long line, IReadOnlyList<string> cols, bool header, PowerImportOptions o)
+        {
+            var names = new string[cols.Count];
+            var units = new string?[cols.Count];
+            for (int i = 0; i < cols.Count; i++) names[i] = Normalize(cols[i], out units[i]);
+            int time = Array.IndexOf(names, "timestamp");
+            if (time < 0) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, "timestamp", "No 'timestamp' column.");
+            int index = Array.IndexOf(names, "index");
+            int power = -1;
+            string? wanted = o.WattsColumn != null && o.WattsColumn.Count > 0 ? o.WattsColumn[0] : null;
+            if (wanted != null)
+            {
+                power = Array.IndexOf(names, Normalize(wanted, out _));
+                if (power < 0) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, wanted, $"No column '{wanted}' (columns: {string.Join(", ", names)}).");
+            }
+            else
+            {
+                foreach (var n in SmiPowerNames)
+                {
+                    power = Array.IndexOf(names, n);
+                    if (power >= 0) break;
+                }
+                if (power < 0) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, "power.draw", $"No power.draw column (columns: {string.Join(", ", names)}).");
+            }
+            double scale = 1;
+            if (units[power] != null && !TryPowerScale(units[power]!, out scale))
+                throw new InputFormatException(ImportErrorIds.UnknownUnit, file, line, names[power], $"Unknown power unit '{units[power]}' (known: W, kW, mW, MW).");
+            for (int i = 0; i < names.Length; i++)
+                if (i != time && i != index && i != power)
+                    o.Notice?.Invoke(new ImportNotice(ImportNoticeKind.IgnoredColumn, file, line, names[i], "Column not used."));
+            return new Layout
+            {
+                Kind = Kind.Smi, FieldCount = names.Length, TimeCol = time, IndexCol = index, WattsCols = new[] { power },
+                Scales = new[] { scale }, Names = names, TimeName = names[time], HeaderLine = header,
+            };
+        }
+
+        private static Layout CsvLayout(string file, long line, List<string> header, PowerImportOptions o)
+        {
+            var names = new string[header.Count];
+            var units = new string?[header.Count];
+            for (int i = 0; i < header.Count; i++) names[i] = Normalize(header[i], out units[i]);
+            int Find(string wanted)
+            {
+                for (int i = 0; i < header.Count; i++)
+                    if (string.Equals(header[i].Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase)) return i;
+                return Array.IndexOf(names, Normalize(wanted, out _));
+            }
+            int time;
+            if (o.TimeColumn != null)
+            {
+                time = Find(o.TimeColumn);
+                if (time < 0) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, o.TimeColumn, $"No column '{o.TimeColumn}' (columns: {string.Join(", ", header)}).");
+            }
+            else
+            {
+                time = -1;
+                foreach (var n in TimeNames) { time = Array.IndexOf(names, n); if (time >= 0) break; }
+                if (time < 0) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, "time",
+                    $"No time column found (looked for {string.Join(", ", TimeNames)}); name it with -TimeColumn.");
+            }
+            var watts = new List<int>();
+            if (o.WattsColumn != null && o.WattsColumn.Count > 0)
+            {
+                foreach (var w in o.WattsColumn)
+                {
+                    int i = Find(w);
+                    if (i < 0) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, w, $"No column '{w}' (columns: {string.Join(", ", header)}).");
+                    watts.Add(i);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < names.Length; i++)
+                {
+                    if (i == time) continue;
+                    string n = names[i];
+                    if (n.Contains("watt") || n.Contains("power") || n == "w" || (units[i] != null && TryPowerScale(units[i]!, out _)))
+                        watts.Add(i);
+                }
+                if (watts.Count == 0) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, "watts",
+                    "No watts column found (a name containing 'watt' or 'power', or a [W] unit); name them with -WattsColumn.");
+            }
+            var scales = new double[watts.Count];
+            for (int k = 0; k < watts.Count; k++)
+            {
+                int i = watts[k];
+                scales[k] = 1;
+                if (units[i] != null && !TryPowerScale(units[i]!, out scales[k]))
+                    throw new InputFormatException(ImportErrorIds.UnknownUnit, file, line, header[i], $"Unknown power unit '{units[i]}' (known: W, kW, mW, MW).");
+                if (units[i] == null && names[i].EndsWith("_kw", StringComparison.Ordinal)) scales[k] = 1e3;
+            }
+            for (int i = 0; i < names.Length; i++)
+                if (i != time && !watts.Contains(i))
+                    o.Notice?.Invoke(new ImportNotice(ImportNoticeKind.IgnoredColumn, file, line, header[i], "Column not used."));
+            var display = header.Select(h =>
+            {
+                string d = h.Trim().Trim('"').Trim();
+                int b = d.IndexOf('[');
+                return b > 0 ? d.Substring(0, b).Trim() : d;
+            }).ToArray();
+            return new Layout
+            {
+                Kind = Kind.Csv, FieldCount = header.Count, TimeCol = time, WattsCols = watts.ToArray(), Scales = scales,
+                Names = display, TimeName = display[time], HeaderLine = true,
+            };
+        }
+
+        private static long ParseTime(string file, long line, char[] buf, FieldSplitter split, Layout layout, PowerImportOptions o)
+        {
+            var s = split.Span(buf, layout.TimeCol);
+            if (s.Length > 0 && s[0] == '"') s = s.Trim('"');
+            if (TimestampParser.TryParseUtcTicks(s, o.UtcOffset, out long t)) return t;
+            if (layout.Kind == Kind.Csv && !TimestampParser.LooksLikeDate(s) && FastNumber.TryParseDouble(s, out double sec))
+            {
+                double ticks = o.TimeOrigin.Ticks + sec * TimeSpan.TicksPerSecond;
+                if (ticks >= 0 && ticks <= DateTime.MaxValue.Ticks) return (long)Math.Round(ticks);
+            }
+            throw new InputFormatException(ImportErrorIds.InvalidTimestamp, file, line, layout.TimeName,
+                s.Length == 0 ? "Empty timestamp." : $"'{s.ToString()}' is not a timestamp (expected YYYY-MM-DD HH:MM:SS[.fff][zone] or YYYY/MM/DD HH:MM:SS.fff"
+                + (layout.Kind == Kind.Csv ? ", or seconds" : "") + ").");
+        }
+
+        // False for an empty reading; throws for a bad number or unit.
+        private static bool TryParseWatts(string file, long line, string field, ReadOnlySpan<char> s, double scale, out double watts)
+        {
+            if (FastNumber.TryParseDouble(s, out watts)) { watts *= scale; return true; }
+            if (s.Length == 0 || s.SequenceEqual("[N/A]".AsSpan()) || s.SequenceEqual("N/A".AsSpan())) return false;
+            // A value with its unit, as nvidia-smi writes without 'nounits': "71.23 W".
+            int sp = s.LastIndexOf(' ');
+            if (sp > 0 && FastNumber.TryParseDouble(s.Slice(0, sp).TrimEnd(), out watts))
+            {
+                var u = s.Slice(sp + 1);
+                if (u.Length == 1 && u[0] == 'W') return true; // the value's own unit wins; the common case, no allocation
+                string unit = u.ToString();
+                if (!TryPowerScale(unit, out double us))
+                    throw new InputFormatException(ImportErrorIds.UnknownUnit, file, line, field, $"Unknown power unit '{unit}' in '{s.ToString()}' (known: W, kW, mW, MW).");
+                watts *= us;
+                return true;
+            }
+            throw new InputFormatException(ImportErrorIds.InvalidNumber, file, line, field, $"'{s.ToString()}' is not a number.");
+        }
+
+        private static IReadOnlyList<PowerSeries> Build(string file, Layout layout, Dictionary<int, TimeBinner> channels, long binTicks, PowerImportOptions o)
+        {
+            string stem = Path.GetFileNameWithoutExtension(file);
+            var result = new List<PowerSeries>();
+            var keys = channels.Keys.OrderBy(k => k).ToList();
+            if (layout.Kind == Kind.Smi && o.GpuIndex != null)
+                foreach (int g in o.GpuIndex)
+                    if (!channels.ContainsKey(g))
+                        throw new InputFormatException(ImportErrorIds.GpuNotFound, file, 0, "index",
+                            $"GPU {g} has no readings in the file (GPUs found: {string.Join(", ", keys)}).");
+
+            if (layout.Kind == Kind.Server)
+            {
+                result.Add(Make(stem, TraceLevel.Server, new[] { channels[0] }, binTicks, o, file, null, 0));
+            }
+            else if (layout.Kind == Kind.Csv)
+            {
+                var level = o.Level ?? TraceLevel.Server;
+                for (int c = 0; c < layout.WattsCols.Length; c++)
+                {
+                    if (!channels.TryGetValue(c, out var b)) continue;
+                    string name = layout.WattsCols.Length > 1 ? layout.Names[layout.WattsCols[c]] : stem;
+                    result.Add(Make(name, level, new[] { b }, binTicks, o, file, null, 0));
+                }
+            }
+            else if (o.PerGpu)
+            {
+                foreach (int g in keys)
+                    result.Add(Make(keys.Count > 1 ? $"{stem} gpu{g}" : stem, TraceLevel.Gpu, new[] { channels[g] }, binTicks, o, file, new[] { g }, 0));
+            }
+            else
+            {
+                int size = o.GroupSize == 0 ? keys.Count : o.GroupSize;
+                if (keys.Count % size != 0)
+                    throw new InvalidSettingException(ImportErrorIds.InvalidImportSetting, "GroupSize",
+                        $"{Path.GetFileName(file)} has {keys.Count} GPUs ({string.Join(", ", keys)}), not a multiple of the group size {size}.");
+                int groups = keys.Count / size;
+                for (int gI = 0; gI < groups; gI++)
+                {
+                    var members = keys.Skip(gI * size).Take(size).ToArray();
+                    string name = groups > 1 ? $"{stem} node{gI}" : stem;
+                    result.Add(Make(name, TraceLevel.Node, members.Select(m => channels[m]).ToArray(), binTicks, o, file, members,
+                        o.GroupSize > 0 ? o.GroupSize : 0));
+                }
+            }
+            return result;
+        }
+
+        private static PowerSeries Make(string name, TraceLevel level, TimeBinner[] members, long binTicks, PowerImportOptions o,
+            string file, int[]? gpus, int groupTp)
+        {
+            long lo = long.MaxValue, hi = long.MinValue;
+            foreach (var m in members)
+            {
+                if (m.BinCount == 0) continue;
+                lo = Math.Min(lo, m.FirstBin);
+                hi = Math.Max(hi, m.FirstBin + m.BinCount);
+            }
+            double[] watts;
+            long first;
+            if (lo == long.MaxValue) { watts = Array.Empty<double>(); first = 0; }
+            else
+            {
+                var w = new double[hi - lo];
+                for (long k = lo; k < hi; k++)
+                {
+                    double s = 0;
+                    foreach (var m in members) s += m.Mean(k);
+                    w[k - lo] = s;
+                }
+                int a = 0, b = w.Length;
+                while (a < b && double.IsNaN(w[a])) a++;
+                while (b > a && double.IsNaN(w[b - 1])) b--;
+                first = lo + a;
+                watts = new double[b - a];
+                Array.Copy(w, a, watts, 0, b - a);
+            }
+
+            // Gaps: the union of the members' sample-free stretches.
+            var spans = members.SelectMany(m => m.Gaps).OrderBy(g => g.Key).ToList();
+            int count = 0;
+            double total = 0, longest = 0;
+            long cs = 0, ce = long.MinValue;
+            foreach (var g in spans)
+            {
+                if (g.Key > ce)
+                {
+                    if (ce != long.MinValue) { count++; double len = (ce - cs) / (double)TimeSpan.TicksPerSecond; total += len; longest = Math.Max(longest, len); }
+                    cs = g.Key; ce = g.Value;
+                }
+                else ce = Math.Max(ce, g.Value);
+            }
+            if (ce != long.MinValue) { count++; double len = (ce - cs) / (double)TimeSpan.TicksPerSecond; total += len; longest = Math.Max(longest, len); }
+            bool filled = false;
+            if (o.FillGaps && count > 0) filled = FillInterior(watts);
+            var gaps = count == 0 ? GapReport.None : new GapReport(count, total, longest, filled);
+
+            int tp = o.TensorParallel > 0 ? o.TensorParallel : groupTp;
+            var meta = new TraceMetadata(o.GpuType, gpus?.Length ?? 0, o.ModelName, tp, new[] { file }, gpus);
+            var start = new DateTime(first * binTicks, DateTimeKind.Utc);
+            return new PowerSeries(name, level, start, binTicks / (double)TimeSpan.TicksPerSecond, watts, meta, gaps);
+        }
+
+        /// <summary>Linear interpolation across interior NaN runs. True when anything was filled.</summary>
+        internal static bool FillInterior(double[] w)
+        {
+            bool any = false;
+            int i = 0;
+            while (i < w.Length)
+            {
+                if (!double.IsNaN(w[i])) { i++; continue; }
+                int s = i;
+                while (i < w.Length && double.IsNaN(w[i])) i++;
+                if (s == 0 || i == w.Length) continue;
+                double a = w[s - 1], b = w[i];
+                int n = i - s + 1;
+                for (int k = s; k < i; k++) w[k] = a + (b - a) * (k - s + 1) / n;
+                any = true;
+            }
+            return any;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using PowerTrace.Core.Errors;
+using PowerTrace.Core.Import;
+using PowerTrace.Core.Traces;
+using PowerTrace.Internal;
+
+namespace PowerTrace.Commands
+{
+    /// <summary>
+    /// Export-PowerTrace: writes traces that share start and bin width to one CSV (UTC ISO-8601
+    /// timestamps, one watts column per trace). The file is written to a temporary file and moved
+    /// into place, so it is never half-written.
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "PowerTrace", DefaultParameterSetName = DefaultSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class ExportPowerTraceCommand : PowerTraceCmdlet
+    {
+        private const string DefaultSet = "Default";
+        private readonly List<PowerSeries> _traces = new List<PowerSeries>();
+
+        /// <summary>Traces to write (from the pipeline).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DefaultSet)]
+        [ValidateNotNull]
+        public PowerSeries[]? InputObject { get; set; }
+
+        /// <summary>The CSV file to write.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = DefaultSet)]
+        [Alias("PSPath", "LP", "LiteralPath")]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        /// <summary>Overwrite an existing file.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Write the file's FileInfo to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject != null) _traces.AddRange(InputObject);
+        }
+
+        protected override void EndProcessing()
+        {
+            string full = ResolveOutputPath(Path!);
+            try
+            {
+                PowerTraceWriter.CheckSameGrid(_traces);
+                if (File.Exists(full) && !Force.IsPresent)
+                    throw new PowerTraceException(ImportErrorIds.FileExists, $"{full} exists; use -Force to overwrite it.");
+                if (!ShouldProcess(full, $"Write {_traces.Count} power trace(s) as CSV")) return;
+                PowerTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent);
+            }
+            catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowCoreError(ex, full);
+            }
+            if (PassThru.IsPresent) WriteObject(new FileInfo(full));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using PowerTrace.Core.Errors;
+using PowerTrace.Core.Import;
+using PowerTrace.Core.Workload;
+using PowerTrace.Internal;
+
+namespace PowerTrace.Commands
+{
+    /// <summary>
+    /// Import-EngineState: reads vLLM server logs' periodic engine-state lines (throughputs, running
+    /// and waiting requests, KV-cache usage) into engine-state series on the UTC timeline.
+    /// </summary>
+    [Cmdlet(VerbsData.Import, "EngineState", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(EngineStateSeries))]
+    public sealed class ImportEngineStateCommand : PowerTraceCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>Files to read; wildcards allowed.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Path { get; set; }
+
+        /// <summary>Files to read, taken literally. Bound from Get-ChildItem output.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[]? LiteralPath { get; set; }
+
+        /// <summary>Year of the log's first line (the log's times carry none).</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateRange(1, 9998)]
+        public int Year { get; set; }
+
+        /// <summary>Added to the log's times to put them on the power logs' UTC timeline (e.g. 08:00).</summary>
+        [Parameter]
+        public TimeSpan TimeOffset { get; set; }
+
+        /// <summary>Engine to read when several log; default the first seen.</summary>
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int? Engine { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string file in ResolveFiles(literal ? LiteralPath : Path, literal))
+            {
+                var options = new VllmLogOptions
+                {
+                    Year = Year,
+                    TimeOffset = TimeOffset,
+                    Engine = Engine,
+                    CancellationToken = CancellationToken,
+                    Notice = n => WriteVerbose(n.ToString()),
+                };
+                try
+                {
+                    WriteObject(VllmLogReader.Read(file, options));
+                }
+                catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteCoreError(ex, file);
+                }
+            }
+        }
+    }
+}

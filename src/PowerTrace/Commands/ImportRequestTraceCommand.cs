@@ -1,0 +1,95 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using PowerTrace.Core.Errors;
+using PowerTrace.Core.Import;
+using PowerTrace.Core.Workload;
+using PowerTrace.Internal;
+
+namespace PowerTrace.Commands
+{
+    /// <summary>
+    /// Import-RequestTrace: reads request logs (Azure CSV, Mooncake JSONL, generic CSV) into request
+    /// traces. Columns it does not use are named under -Verbose.
+    /// </summary>
+    [Cmdlet(VerbsData.Import, "RequestTrace", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(RequestTrace))]
+    public sealed class ImportRequestTraceCommand : PowerTraceCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>Files to read; wildcards allowed.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Path { get; set; }
+
+        /// <summary>Files to read, taken literally. Bound from Get-ChildItem output.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[]? LiteralPath { get; set; }
+
+        /// <summary>Format; Auto detects it.</summary>
+        [Parameter]
+        public RequestFileFormat Format { get; set; } = RequestFileFormat.Auto;
+
+        /// <summary>Arrival column (timestamp or seconds).</summary>
+        [Parameter]
+        public string? ArrivalColumn { get; set; }
+
+        /// <summary>Prompt-token column.</summary>
+        [Parameter]
+        public string? PromptTokensColumn { get; set; }
+
+        /// <summary>Output-token column.</summary>
+        [Parameter]
+        public string? OutputTokensColumn { get; set; }
+
+        /// <summary>Measured time-to-first-token column, seconds.</summary>
+        [Parameter]
+        public string? TtftColumn { get; set; }
+
+        /// <summary>Measured end-to-end latency column, seconds.</summary>
+        [Parameter]
+        public string? LatencyColumn { get; set; }
+
+        /// <summary>Offset of the clock that wrote zone-less timestamps; default UTC.</summary>
+        [Parameter]
+        public TimeSpan UtcOffset { get; set; }
+
+        /// <summary>UTC instant that relative arrival times count from.</summary>
+        [Parameter]
+        public DateTime? StartUtc { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string file in ResolveFiles(literal ? LiteralPath : Path, literal))
+            {
+                var options = new RequestImportOptions
+                {
+                    Format = Format,
+                    ArrivalColumn = ArrivalColumn,
+                    PromptTokensColumn = PromptTokensColumn,
+                    OutputTokensColumn = OutputTokensColumn,
+                    TtftColumn = TtftColumn,
+                    LatencyColumn = LatencyColumn,
+                    UtcOffset = UtcOffset,
+                    StartUtc = StartUtc.HasValue ? StartUtc.Value.ToUniversalTime() : (DateTime?)null,
+                    CancellationToken = CancellationToken,
+                    Notice = n => WriteVerbose(n.Kind == ImportNoticeKind.IgnoredColumn ? $"{System.IO.Path.GetFileName(n.File)}: ignored column '{n.Field}'" : n.ToString()),
+                };
+                try
+                {
+                    WriteVerbose($"Reading {file}");
+                    WriteObject(RequestTraceReader.Read(file, options));
+                }
+                catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    WriteCoreError(ex, file);
+                }
+            }
+        }
+    }
+}
