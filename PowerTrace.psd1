@@ -12,6 +12,7 @@
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
         'formats/Model.Format.ps1xml'
+        'formats/Analysis.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
@@ -23,6 +24,9 @@
         'Export-PowerModel'
         'Import-PowerModel'
         'Test-PowerModel'
+        'Measure-Oversubscription'
+        'Measure-LoadProfile'
+        'Measure-PowerCap'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

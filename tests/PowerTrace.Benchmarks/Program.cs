@@ -14,6 +14,7 @@ public static class Program
         ["emulator"] = EmulatorBenchmark.Run,
         ["model"] = ModelBenchmark.Run,
         ["import"] = ImportBenchmark.Run,
+        ["analysis"] = AnalysisBenchmark.Run,
     };
 
     public static int Main(string[] args)
