@@ -31,6 +31,20 @@ Describe 'Export-PowerPlot' {
         $png.Bytes | Should -BeLessThan 2MB
     }
 
+    It 'plots an oversubscription result as a valid PNG' {
+        $racks = foreach ($k in 0..19) {
+            $r = [System.Random]::new($k)
+            $v = [double[]]::new(2000); for ($i = 0; $i -lt $v.Length; $i++) { $v[$i] = 15000 + 8000 * $r.NextDouble() }
+            [PowerTrace.Core.Traces.PowerSeries]::new("rack $k", 'Rack', $start, 0.25, $v, $null, $null, $null)
+        }
+        $path = Join-Path $TestDrive 'oversub.png'
+        $result = $racks | Measure-Oversubscription -LimitKW 200 -NameplateKW 26 -Seed 1 -WarningAction SilentlyContinue
+        $result | Export-PowerPlot -Path $path -Width 700 -Height 350
+        $png = Get-PngSize $path
+        $png.Width | Should -Be 700
+        $png.Bytes | Should -BeGreaterThan 10KB
+    }
+
     It 'writes SVG when the extension asks for it' {
         $path = Join-Path $TestDrive 'trace.svg'
         $server | Export-PowerPlot -Path $path

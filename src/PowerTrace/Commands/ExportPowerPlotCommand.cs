@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Linq;
+using PowerTrace.Core.Analysis;
 using PowerTrace.Core.Traces;
 using PowerTrace.Internal;
 using PowerTrace.Reporting.Plots;
@@ -29,11 +31,16 @@ namespace PowerTrace.Commands
     public sealed class ExportPowerPlotCommand : PowerTraceCmdlet
     {
         private const string TracesSet = "Traces";
+        private const string OversubscriptionSet = "Oversubscription";
         private readonly List<PowerSeries> _traces = new List<PowerSeries>();
 
         /// <summary>Traces to plot (from the pipeline).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TracesSet)]
         public PowerSeries[] InputObject { get; set; } = Array.Empty<PowerSeries>();
+
+        /// <summary>An oversubscription result (Measure-Oversubscription) whose peak-versus-count curve to plot.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = OversubscriptionSet)]
+        public OversubscriptionResult? Oversubscription { get; set; }
 
         /// <summary>Kind of plot.</summary>
         [Parameter(ParameterSetName = TracesSet)]
@@ -78,14 +85,14 @@ namespace PowerTrace.Commands
 
         protected override void EndProcessing()
         {
+            if (ParameterSetName == OversubscriptionSet)
+            {
+                WriteOversubscription();
+                return;
+            }
             if (_traces.Count == 0)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("No traces were given to plot."), "NoInput", ErrorCategory.InvalidArgument, null));
-            string full = ResolveOutputPath(Path);
-            string ext = System.IO.Path.GetExtension(full).ToLowerInvariant();
-            if (ext != ".png" && ext != ".svg")
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Plot file '{Path}' must end in .png or .svg."), "UnsupportedPlotFormat", ErrorCategory.InvalidArgument, Path));
-            if (NoClobber && File.Exists(full))
-                ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists and -NoClobber was given."), "FileExists", ErrorCategory.ResourceExists, full));
+            string full = CheckedPath();
             if (!ShouldProcess(full, $"Write {Kind} plot of {_traces.Count} trace(s)")) return;
 
             var options = new PlotOptions(Width, Height, Title);
@@ -107,6 +114,35 @@ namespace PowerTrace.Commands
                 ThrowCoreError(ex, full);
             }
             WriteVerbose($"Wrote {Kind} plot of {_traces.Count} trace(s) to {full}.");
+            if (PassThru) WriteObject(new FileInfo(full));
+        }
+
+        private string CheckedPath()
+        {
+            string full = ResolveOutputPath(Path);
+            string ext = System.IO.Path.GetExtension(full).ToLowerInvariant();
+            if (ext != ".png" && ext != ".svg")
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Plot file '{Path}' must end in .png or .svg."), "UnsupportedPlotFormat", ErrorCategory.InvalidArgument, Path));
+            if (NoClobber && File.Exists(full))
+                ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists and -NoClobber was given."), "FileExists", ErrorCategory.ResourceExists, full));
+            return full;
+        }
+
+        private void WriteOversubscription()
+        {
+            var r = Oversubscription!;
+            string full = CheckedPath();
+            if (!ShouldProcess(full, "Write oversubscription plot")) return;
+            try
+            {
+                PowerPlots.Oversubscription(r.Curve.Select(p => p.Count).ToArray(), r.Curve.Select(p => p.PeakQuantileKW).ToArray(),
+                    r.LimitKW, r.UnitsThatFit, r.NameplateCount, r.Quantile, full, new PlotOptions(Width, Height, Title));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowCoreError(ex, full);
+            }
+            WriteVerbose($"Wrote oversubscription plot ({r.Curve.Count} counts) to {full}.");
             if (PassThru) WriteObject(new FileInfo(full));
         }
     }

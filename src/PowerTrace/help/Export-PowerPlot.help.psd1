@@ -6,6 +6,7 @@ Export-PowerPlot collects the power traces piped to it and draws one plot with S
 The file type follows the extension (.png or .svg). The file is written whole (to a temporary file, then moved), honours -WhatIf and -Confirm, and is overwritten unless -NoClobber is given.
 '@
     Parameters  = @{
+        Oversubscription    = 'A result of Measure-Oversubscription: plots the peak-power quantile against the number of units, with the limit, the answer and the nameplate count marked.'
         InputObject         = 'Power traces (PowerSeries) to plot, usually from the pipeline: Import-PowerTrace or Invoke-TraceSynthesis output.'
         Kind                = 'Trace (default), LoadDuration, RampHistogram or Smoothing.'
         Path                = 'Output file; .png or .svg. Relative paths resolve against the current PowerShell location.'
@@ -16,7 +17,7 @@ The file type follows the extension (.png or .svg). The file is written whole (t
         NoClobber           = 'Fail with error FileExists instead of overwriting an existing file.'
         PassThru            = 'Write the FileInfo of the written file to the pipeline.'
     }
-    Inputs      = @('PowerTrace.Core.Traces.PowerSeries')
+    Inputs      = @('PowerTrace.Core.Traces.PowerSeries', 'PowerTrace.Core.Analysis.OversubscriptionResult')
     Examples    = @(
         @{
             Code    = "Import-PowerTrace ./gpu_power_log_tp1.txt | Export-PowerPlot -Path ./tp1.png"
@@ -29,6 +30,10 @@ The file type follows the extension (.png or .svg). The file is written whole (t
         @{
             Code    = "`$site | Where-Object Level -eq Site | Export-PowerPlot -Kind RampHistogram -RampIntervalSeconds 900 -Path ./ramps-15min.png -PassThru"
             Remarks = 'Histogram of 15-minute ramps of the site trace; returns the written file.'
+        }
+        @{
+            Code    = "`$site | Where-Object Level -eq Rack | Measure-Oversubscription -LimitKW 600 -NameplateKW 26 | Export-PowerPlot -Path ./oversubscription.png"
+            Remarks = 'Plots how the 95th-percentile peak of a row grows with the number of racks, against a 600 kW limit.'
         }
     )
     Links       = @('Measure-LoadProfile')
