@@ -97,6 +97,7 @@ namespace PowerTrace.Core.Synthesis
             // 2. Output plans.
             var plans = new List<LevelPlan>();
             string? outFile = settings.OutFile != null ? Path.GetFullPath(settings.OutFile) : null;
+            if (outFile != null) Directory.CreateDirectory(Path.GetDirectoryName(outFile) ?? ".");
             try
             {
                 foreach (var o in settings.Outputs)
