@@ -11,6 +11,7 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], int>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
         // name => runner (args after the name); registered by each benchmark file's owner.
+        ["synthesis"] = SynthesisBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -31,9 +31,9 @@ namespace PowerTrace.Core.Synthesis
 
         internal void Validate()
         {
-            if (!(BaseWatts >= 0) || double.IsInfinity(BaseWatts) || !(GpuShare >= 0) || double.IsInfinity(GpuShare))
+            if (!(BaseWatts >= 0) || BaseWatts > 1e6 || !(GpuShare >= 0) || double.IsInfinity(GpuShare))
                 throw new Errors.InvalidSettingException("InvalidNonGpuPower", "NonGpuWatts",
-                    $"Non-GPU power must be zero or positive and finite (got {BaseWatts} W + {GpuShare} x GPU).");
+                    $"Non-GPU power must be between 0 and 1 MW per server, its GPU share zero or positive and finite (got {BaseWatts} W + {GpuShare} x GPU).");
         }
 
         public override string ToString() => GpuShare == 0 ? $"{BaseWatts:0.#} W" : $"{BaseWatts:0.#} W + {GpuShare:0.###} x GPU";

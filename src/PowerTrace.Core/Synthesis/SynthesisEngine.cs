@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using System.IO;
+using System.Numerics;
 using System.Threading;
 using System.Threading.Tasks;
 using PowerTrace.Core.Numerics;
@@ -22,14 +23,15 @@ namespace PowerTrace.Core.Synthesis
     /// with memory O(one server). Every other combination (a replay, round-robin, least-loaded) builds the
     /// site's whole request sequence and routes it once; every shard computes that sequence and routing
     /// identically and keeps only its own servers' requests (memory O(site requests)).</para>
-    /// <para><b>Exact sums.</b> Each model bin of each server is quantized once to whole milliwatts
-    /// (round to nearest, ties to even): node = round(GPU W · 1000), non-GPU = round((base + share · GPU W) · 1000),
-    /// server = node + non-GPU. Every level sums these integers (64-bit) over its servers and over the model
-    /// bins of an output bin, so results are bit-identical for any thread count and shard split, and shard
-    /// sums add up exactly. A trace's watts are (double)sum / (1000 · bins per output bin); the facility's
-    /// are (double)(site sum · PUE thousandths) / (10⁶ · bins per output bin). The quantization error is at
-    /// most 0.5 mW per server and bin.</para>
-    /// <para><b>Memory.</b> Per worker: the model's scratch, 12 bytes per model bin and one output-bin sum per
+    /// <para><b>Exact sums.</b> Each model bin of each server is quantized once to whole milliwatts:
+    /// node = round-half-up(GPU W · 1000) in single precision, GPU watts clamped to [0, 2 MW];
+    /// non-GPU = round((base + share · GPU W) · 1000) in double (a constant when share is 0);
+    /// server = node + non-GPU. Every level sums these integers (64-bit) over its servers and over the
+    /// model bins of an output bin, so results are bit-identical for any thread count and shard split,
+    /// and shard sums add up exactly. A trace's watts are (double)sum / (1000 · bins per output bin); the
+    /// facility's are (double)(site sum · PUE thousandths) / (10⁶ · bins per output bin). The quantization
+    /// error is at most 0.5 mW (plus single-precision rounding, below 0.2 mW) per server and bin.</para>
+    /// <para><b>Memory.</b> Per worker: the model's scratch, 8-12 bytes per model bin and one output-bin sum per
     /// level; plus each in-memory level's groups × output bins × 16 bytes. Levels written to CSV keep their
     /// sums in a spill file beside the output and are transposed to rows in blocks of bounded size.</para>
     /// </remarks>
@@ -51,8 +53,8 @@ namespace PowerTrace.Core.Synthesis
         {
             public IServerSynthesizer Synth = null!;
             public float[] Gpu = null!;
-            public long[] NodeMw = null!;
-            public long[] ServerMw = null!;
+            public int[] NodeMw = null!;
+            public int[] ServerMw = null!;
             public RequestBuffer Requests = new RequestBuffer();
             public long[][] Acc = null!;
             public int[] Current = null!;
@@ -197,8 +199,8 @@ namespace PowerTrace.Core.Synthesis
             {
                 Synth = model.CreateSynthesizer(),
                 Gpu = new float[nBins],
-                ServerMw = new long[nBins],
-                NodeMw = needNode ? new long[nBins] : Array.Empty<long>(),
+                ServerMw = new int[nBins],
+                NodeMw = needNode ? new int[nBins] : Array.Empty<int>(),
                 Acc = new long[plans.Count][],
                 Current = new int[plans.Count],
             };
@@ -206,27 +208,57 @@ namespace PowerTrace.Core.Synthesis
             return w;
         }
 
+        // GPU watts are clamped to [0, 2 MW] per server (NaN is a model bug and is not guarded).
+        private const float MaxGpuWatts = 2e6f;
+
         private static void Quantize(Worker w, int nBins, bool needNode, long baseMw, double nonGpuBase, double share)
         {
             float[] gpu = w.Gpu;
-            long[] server = w.ServerMw, node = w.NodeMw;
+            int[] server = w.ServerMw, node = w.NodeMw;
             if (share == 0)
             {
-                if (needNode)
-                    for (int i = 0; i < nBins; i++) { long q = (long)Math.Round(gpu[i] * 1000.0); node[i] = q; server[i] = q + baseMw; }
-                else
-                    for (int i = 0; i < nBins; i++) server[i] = (long)Math.Round(gpu[i] * 1000.0) + baseMw;
+                int b = (int)baseMw;
+                int i = 0;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    var scale = new Vector<float>(1000f);
+                    var half = new Vector<float>(0.5f);
+                    var hi = new Vector<float>(MaxGpuWatts);
+                    var vb = new Vector<int>(b);
+                    int width = Vector<float>.Count;
+                    for (; i <= nBins - width; i += width)
+                    {
+                        var g = Vector.Min(Vector.Max(new Vector<float>(gpu, i), Vector<float>.Zero), hi);
+                        var q = Vector.ConvertToInt32(g * scale + half);
+                        if (needNode) q.CopyTo(node, i);
+                        (q + vb).CopyTo(server, i);
+                    }
+                }
+                for (; i < nBins; i++)
+                {
+                    int q = QuantizeMilliwatts(gpu[i]);
+                    if (needNode) node[i] = q;
+                    server[i] = q + b;
+                }
             }
             else
             {
                 for (int i = 0; i < nBins; i++)
                 {
-                    double g = gpu[i];
-                    long q = (long)Math.Round(g * 1000.0);
+                    float g = gpu[i];
+                    int q = QuantizeMilliwatts(g);
                     if (needNode) node[i] = q;
-                    server[i] = q + (long)Math.Round((nonGpuBase + share * g) * 1000.0);
+                    double gc = g < 0 ? 0 : (g > MaxGpuWatts ? MaxGpuWatts : g);
+                    server[i] = q + (int)Math.Min(int.MaxValue / 2, Math.Round((nonGpuBase + share * gc) * 1000.0));
                 }
             }
+        }
+
+        /// <summary>round-half-up(clamp(watts, 0, 2 MW) · 1000) in single precision: the engine's 1 mW quantization.</summary>
+        internal static int QuantizeMilliwatts(float watts)
+        {
+            float g = watts < 0f ? 0f : (watts > MaxGpuWatts ? MaxGpuWatts : watts);
+            return (int)(g * 1000f + 0.5f);
         }
 
         private static void Accumulate(LevelPlan p, int li, Worker w, int server, SiteLayout layout)
@@ -237,7 +269,7 @@ namespace PowerTrace.Core.Synthesis
                 Flush(p, li, w);
                 w.Current[li] = g;
             }
-            long[] src = p.Level == TraceLevel.Node ? w.NodeMw : w.ServerMw;
+            int[] src = p.Level == TraceLevel.Node ? w.NodeMw : w.ServerMw;
             long[] acc = w.Acc[li];
             int k = p.K, outBins = p.OutBins;
             if (k == 1)
