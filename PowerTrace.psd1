@@ -10,11 +10,14 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
+        'formats/Synthesis.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
         'Import-RequestTrace'
         'Import-EngineState'
+        'Invoke-TraceSynthesis'
+        'Merge-PowerTrace'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
