@@ -22,15 +22,15 @@ Describe 'Invoke-TraceSynthesis' {
 
 Describe 'Merge-PowerTrace' {
     It 'passes single traces through and sums traces of the same place' {
-        $a = [PowerTrace.Core.Traces.PowerSeries]::new('site', 'Site', [datetime]::new(2024, 1, 1, 0, 0, 0, 'Utc'), 1.0, [double[]](1.5, 2.25))
-        $b = [PowerTrace.Core.Traces.PowerSeries]::new('site', 'Site', [datetime]::new(2024, 1, 1, 0, 0, 0, 'Utc'), 1.0, [double[]](0.5, 0.75))
+        $a = [PowerTrace.Core.Traces.PowerSeries]::new('site', 'Site', [datetime]::new(2024, 1, 1, 0, 0, 0, [DateTimeKind]::Utc), 1.0, [double[]](1.5, 2.25))
+        $b = [PowerTrace.Core.Traces.PowerSeries]::new('site', 'Site', [datetime]::new(2024, 1, 1, 0, 0, 0, [DateTimeKind]::Utc), 1.0, [double[]](0.5, 0.75))
         $m = $a, $b | Merge-PowerTrace
         @($m).Count | Should -Be 1
         $m.Watts | Should -Be @(2.0, 3.0)
     }
 
     It 'rejects a non-positive model bin' {
-        $a = [PowerTrace.Core.Traces.PowerSeries]::new('site', 'Site', [datetime]::new(2024, 1, 1, 0, 0, 0, 'Utc'), 1.0, [double[]](1.5))
+        $a = [PowerTrace.Core.Traces.PowerSeries]::new('site', 'Site', [datetime]::new(2024, 1, 1, 0, 0, 0, [DateTimeKind]::Utc), 1.0, [double[]](1.5))
         { $a | Merge-PowerTrace -ModelBinSeconds 0 } | Should -Throw -ErrorId 'InvalidModelBin,PowerTrace.Commands.MergePowerTraceCommand'
     }
 }
