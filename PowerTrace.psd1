@@ -13,6 +13,7 @@
         'formats/Traces.Format.ps1xml'
         'formats/Model.Format.ps1xml'
         'formats/Analysis.Format.ps1xml'
+        'formats/Synthesis.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
@@ -27,6 +28,8 @@
         'Measure-Oversubscription'
         'Measure-LoadProfile'
         'Measure-PowerCap'
+        'Invoke-TraceSynthesis'
+        'Merge-PowerTrace'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

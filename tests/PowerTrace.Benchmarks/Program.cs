@@ -15,6 +15,7 @@ public static class Program
         ["model"] = ModelBenchmark.Run,
         ["import"] = ImportBenchmark.Run,
         ["analysis"] = AnalysisBenchmark.Run,
+        ["synthesis"] = SynthesisBenchmark.Run,
     };
 
     public static int Main(string[] args)

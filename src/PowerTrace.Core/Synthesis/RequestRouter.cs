@@ -1,0 +1,99 @@
+using System;
+using PowerTrace.Core.Numerics;
+
+namespace PowerTrace.Core.Synthesis
+{
+    /// <summary>
+    /// Routes a site-level request sequence to servers once, for the whole site (every shard routes the
+    /// same sequence the same way), and gathers each server's requests into contiguous segments.
+    /// </summary>
+    internal static class RequestRouter
+    {
+        /// <summary>Server (site-wide index) of each request, in arrival order.</summary>
+        public static int[] Route(RouterKind kind, int servers, double[] arrivals, int[] prompt, int[] output, int count,
+                                  IServerPowerModel model, ref Rng rng)
+        {
+            var target = new int[count];
+            switch (kind)
+            {
+                case RouterKind.Random:
+                    for (int j = 0; j < count; j++) target[j] = rng.NextInt(servers);
+                    break;
+                case RouterKind.RoundRobin:
+                    for (int j = 0; j < count; j++) target[j] = j % servers;
+                    break;
+                case RouterKind.LeastLoaded:
+                    RouteLeastLoaded(servers, arrivals, prompt, output, count, model, target);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown router.");
+            }
+            return target;
+        }
+
+        // Min-heap of (busy-until seconds, server): the server whose backlog ends first takes the request.
+        private static void RouteLeastLoaded(int servers, double[] arrivals, int[] prompt, int[] output, int count, IServerPowerModel model, int[] target)
+        {
+            var busy = new double[servers];
+            var heap = new int[servers];
+            for (int i = 0; i < servers; i++) heap[i] = i; // all zero: index order is a valid heap
+            for (int j = 0; j < count; j++)
+            {
+                int s = heap[0];
+                double start = Math.Max(arrivals[j], busy[s]);
+                double service = model.EstimateServiceSeconds(prompt[j], output[j]);
+                if (!(service >= 0) || double.IsInfinity(service)) service = 0;
+                busy[s] = start + service;
+                target[j] = s;
+                SiftDown(heap, busy, 0, servers);
+            }
+        }
+
+        private static bool Less(double[] busy, int a, int b) => busy[a] < busy[b] || (busy[a] == busy[b] && a < b);
+
+        private static void SiftDown(int[] heap, double[] busy, int i, int n)
+        {
+            while (true)
+            {
+                int l = 2 * i + 1, r = l + 1, m = i;
+                if (l < n && Less(busy, heap[l], heap[m])) m = l;
+                if (r < n && Less(busy, heap[r], heap[m])) m = r;
+                if (m == i) return;
+                int t = heap[i]; heap[i] = heap[m]; heap[m] = t;
+                i = m;
+            }
+        }
+
+        /// <summary>
+        /// Groups the requests of servers [first, end) by server, keeping arrival order within each:
+        /// offsets[s - first] .. offsets[s - first + 1] index the returned arrays.
+        /// </summary>
+        public static int[] Gather(int[] target, int first, int end, double[] arrivals, int[] prompt, int[] output, int count,
+                                   out double[] gArrivals, out int[] gPrompt, out int[] gOutput)
+        {
+            int n = end - first;
+            var offsets = new int[n + 1];
+            for (int j = 0; j < count; j++)
+            {
+                int s = target[j];
+                if (s >= first && s < end) offsets[s - first + 1]++;
+            }
+            for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
+            int total = offsets[n];
+            gArrivals = new double[total];
+            gPrompt = new int[total];
+            gOutput = new int[total];
+            var next = (int[])offsets.Clone();
+            for (int j = 0; j < count; j++)
+            {
+                int s = target[j];
+                if (s < first || s >= end) continue;
+                int k = next[s - first]++;
+                gArrivals[k] = arrivals[j];
+                gPrompt[k] = prompt[j];
+                gOutput[k] = output[j];
+            }
+            return offsets;
+        }
+    }
+}

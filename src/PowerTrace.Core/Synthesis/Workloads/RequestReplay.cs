@@ -1,0 +1,78 @@
+using System;
+using PowerTrace.Core.Numerics;
+using PowerTrace.Core.Workload;
+
+namespace PowerTrace.Core.Synthesis.Workloads
+{
+    /// <summary>
+    /// Replays a request log as the site's traffic. The first logged arrival becomes horizon second 0.
+    /// With a target rate, inter-arrival times are scaled by (log's mean rate / target rate), so the
+    /// shape of the traffic is kept and only its speed changes. A log shorter than the horizon is
+    /// looped (each copy starts one mean inter-arrival gap after the previous copy's last request);
+    /// requests at or after the horizon are cut.
+    /// </summary>
+    public sealed class RequestReplay
+    {
+        public RequestReplay(RequestTrace trace, double? targetRatePerSecond = null, bool loop = true)
+        {
+            Trace = trace ?? throw new ArgumentNullException(nameof(trace));
+            TargetRatePerSecond = targetRatePerSecond;
+            Loop = loop;
+        }
+
+        /// <summary>The log replayed.</summary>
+        public RequestTrace Trace { get; }
+
+        /// <summary>Mean arrival rate to scale the log to, requests per second; null keeps its own timing.</summary>
+        public double? TargetRatePerSecond { get; }
+
+        /// <summary>Repeat the log until the horizon is filled.</summary>
+        public bool Loop { get; }
+
+        /// <summary>Factor applied to the log's inter-arrival times (1 without a target rate).</summary>
+        public double TimeScale
+            => TargetRatePerSecond.HasValue && Trace.MeanRatePerSecond > 0 ? Trace.MeanRatePerSecond / TargetRatePerSecond.Value : 1.0;
+
+        internal void Validate(string parameter)
+        {
+            if (Trace.Count == 0)
+                throw new Errors.InvalidSettingException("EmptyRequestTrace", parameter, $"The request log '{Trace.Name}' has no requests to replay.");
+            if (TargetRatePerSecond.HasValue && (!(TargetRatePerSecond.Value > 0) || double.IsInfinity(TargetRatePerSecond.Value)))
+                throw new Errors.InvalidSettingException("NonPositiveRate", "TargetRatePerSecond",
+                    $"The target rate must be a positive, finite number of requests per second (got {TargetRatePerSecond.Value}).");
+            if (TargetRatePerSecond.HasValue && !(Trace.MeanRatePerSecond > 0))
+                throw new Errors.InvalidSettingException("NonPositiveRate", parameter, $"The request log '{Trace.Name}' spans no time, so it cannot be scaled to a rate.");
+        }
+
+        /// <summary>
+        /// The site's requests over [0, horizon). Token lengths come from the log unless
+        /// <paramref name="tokens"/> is given (then drawn with <paramref name="rng"/>, one draw per request in order).
+        /// </summary>
+        internal void Build(double horizonSeconds, TokenLengthDistribution? tokens, ref Rng rng, RequestBuffer into)
+        {
+            double[] a = Trace.ArrivalSeconds;
+            int n = a.Length;
+            double a0 = a[0], scale = TimeScale;
+            double span = (a[n - 1] - a0) * scale;
+            double gap = n > 1 && span > 0 ? span / (n - 1) : 1.0;
+            double period = span + gap;
+            for (long copy = 0; ; copy++)
+            {
+                double offset = copy * period;
+                if (offset >= horizonSeconds) break;
+                for (int i = 0; i < n; i++)
+                {
+                    double t = offset + (a[i] - a0) * scale;
+                    if (t >= horizonSeconds) break;
+                    int p, o;
+                    if (tokens != null) tokens.Sample(ref rng, out p, out o);
+                    else { p = Math.Max(1, Trace.PromptTokens[i]); o = Math.Max(1, Trace.OutputTokens[i]); }
+                    into.Add(t, p, o);
+                }
+                if (!Loop) break;
+            }
+        }
+
+        public override string ToString() => $"replay of {Trace.Name}" + (TargetRatePerSecond.HasValue ? $" at {TargetRatePerSecond.Value:0.###} req/s" : "");
+    }
+}

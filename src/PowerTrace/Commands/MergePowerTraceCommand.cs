@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using PowerTrace.Core.Errors;
+using PowerTrace.Core.Synthesis;
+using PowerTrace.Core.Traces;
+using PowerTrace.Internal;
+
+namespace PowerTrace.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Sums shard outputs of Invoke-TraceSynthesis into the site's traces.</para>
+    /// <para type="description">Traces with the same level, name, position, start, bin width and bin count are summed;
+    /// the others pass through. Synthesized traces merge exactly (bit-identical to the unsharded run) by recovering the
+    /// engine's integer milliwatt sums; traces that do not round-trip are summed in double with a warning.</para>
+    /// </summary>
+    [Cmdlet(VerbsData.Merge, "PowerTrace", DefaultParameterSetName = DefaultSet)]
+    [OutputType(typeof(PowerSeries))]
+    public sealed class MergePowerTraceCommand : PowerTraceCmdlet
+    {
+        private const string DefaultSet = "Default";
+        private readonly List<PowerSeries> _traces = new List<PowerSeries>();
+
+        /// <summary><para type="description">Traces to merge (pipeline).</para></summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        public PowerSeries[] InputObject { get; set; } = null!;
+
+        /// <summary><para type="description">The synthesizing model's bin width, seconds (default 0.25).</para></summary>
+        [Parameter]
+        public double ModelBinSeconds { get; set; } = 0.25;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var t in InputObject) if (t != null) _traces.Add(t);
+        }
+
+        protected override void EndProcessing()
+        {
+            IReadOnlyList<PowerSeries> merged;
+            int inexact;
+            try { merged = TraceMerger.Merge(_traces, ModelBinSeconds, out inexact); }
+            catch (PowerTraceException ex) { ThrowCoreError(ex, null); return; }
+            if (inexact > 0)
+                WriteWarning($"{inexact} group(s) of traces were not exactly mergeable (not synthesized on a {ModelBinSeconds} s grid, or too large) and were summed in double precision.");
+            foreach (var t in merged) WriteObject(t);
+        }
+    }
+}
