@@ -30,6 +30,7 @@
         'Measure-PowerCap'
         'Invoke-TraceSynthesis'
         'Merge-PowerTrace'
+        'New-PowerReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,109 @@
+<#
+.SYNOPSIS
+    The PowerTrace planning study on built-in defaults: a reference power model, a 24-hour diurnal
+    workload with realistic token lengths, a few hundred servers in racks and rows, then
+    oversubscription, the utility load profile, power capping, plots and a report.
+.DESCRIPTION
+    Runs with nothing but the module. Prints the answers as tables and writes the traces (CSV), the
+    plots (PNG) and a Markdown report into -OutputFolder. Swap in your own model with -ModelPath (a
+    JSON file from Export-PowerModel) and the rest of the pipeline stays the same.
+.EXAMPLE
+    ./PlanningStudy.ps1 -OutputFolder ./study
+.EXAMPLE
+    ./PlanningStudy.ps1 -ModelPath ./my-h100-model.json -Rows 4 -RowLimitKW 300
+#>
+[CmdletBinding()]
+param(
+    # Folder of the PowerTrace module (default: the module this script ships in).
+    [string] $ModulePath = (Split-Path $PSScriptRoot -Parent),
+    # Where the report, plots and CSV go.
+    [string] $OutputFolder = (Join-Path (Get-Location) 'powertrace-study'),
+    # Built-in reference model to use.
+    [string] $ModelName = 'H100-TP4-70B',
+    # Use a saved model (Export-PowerModel) instead of the reference model.
+    [string] $ModelPath,
+    [int] $Rows = 8,
+    [int] $RacksPerRow = 10,
+    [int] $ServersPerRack = 4,
+    # Site-wide request rate at the daily peak and trough, requests per second.
+    [double] $PeakRatePerSecond = 120,
+    [double] $TroughRatePerSecond = 35,
+    # Power limit of one row (the breaker the racks share), kW.
+    [double] $RowLimitKW = 150,
+    [double] $Pue = 1.3,
+    [double] $NonGpuWatts = 1000,
+    [uint64] $Seed = 42
+)
+
+$ErrorActionPreference = 'Stop'
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+Import-Module (Join-Path $ModulePath 'PowerTrace.psd1') -Force
+New-Item -ItemType Directory -Force $OutputFolder | Out-Null
+
+# 1. The model: a built-in reference model, or your own.
+$model = if ($ModelPath) { Import-PowerModel -LiteralPath $ModelPath } else { Get-PowerModel -Name $ModelName }
+Write-Host "`n== Power model: $($model.Configuration)" -ForegroundColor Cyan
+$model.States | Format-Table Name, @{ n = 'Mean_W'; e = { '{0:N0}' -f $_.MeanWatts } }, @{ n = 'Std_W'; e = { '{0:N0}' -f $_.StdWatts } }, @{ n = 'Share'; e = { '{0:P1}' -f $_.Share } } -AutoSize | Out-Host
+
+# 2. Synthesize one day of diurnal traffic across the site.
+$servers = $Rows * $RacksPerRow * $ServersPerRack
+Write-Host "== Synthesizing 24 h for $servers servers ($Rows rows x $RacksPerRow racks x $ServersPerRack servers), diurnal $TroughRatePerSecond..$PeakRatePerSecond req/s" -ForegroundColor Cyan
+$traces = Invoke-TraceSynthesis -Model $model -Diurnal -PeakRatePerSecond $PeakRatePerSecond -TroughRatePerSecond $TroughRatePerSecond `
+    -TokenDistribution AzureConversation -Rows $Rows -RacksPerRow $RacksPerRow -ServersPerRack $ServersPerRack `
+    -NonGpuWatts $NonGpuWatts -Pue $Pue -Duration ([TimeSpan]::FromHours(24)) -Seed $Seed `
+    -Level Server, Rack, Row, Site, Facility -Resolution @{ Server = '10s'; Rack = '10s'; Row = '10s'; Site = '10s'; Facility = '1s' }
+$byLevel = $traces | Group-Object Level -AsHashTable -AsString
+$site = $byLevel['Site']; $facility = $byLevel['Facility']; $racks = $byLevel['Rack']
+
+Write-Host "== Smoothing: coefficient of variation by level (10 s bins)" -ForegroundColor Cyan
+$smoothing = foreach ($level in 'Server', 'Rack', 'Row', 'Site') {
+    $cvs = foreach ($t in $byLevel[$level]) { $p = $t | Measure-LoadProfile; $p.CoefficientOfVariation }
+    [pscustomobject]@{ Level = $level; Traces = @($byLevel[$level]).Count; MeanCV = [math]::Round(($cvs | Measure-Object -Average).Average, 4) }
+}
+$smoothing | Format-Table -AutoSize | Out-Host
+
+# 3. The utility's view: facility load profile; diversity from the site against its servers.
+$facilityProfile = $facility | Measure-LoadProfile
+$siteProfile = @($site) + @($byLevel['Server']) | Measure-LoadProfile
+$nameplateKW = $servers * ($model.NameplateWatts + $NonGpuWatts) * $Pue / 1000
+Write-Host "== Facility load profile (what the utility sees)" -ForegroundColor Cyan
+function Show-Rounded($obj, [string[]] $props, [int] $digits = 2) {
+    $o = [ordered]@{}
+    foreach ($p in $props) { $v = $obj.$p; $o[$p] = if ($v -is [double]) { [math]::Round($v, $digits) } else { $v } }
+    [pscustomobject]$o | Format-List | Out-Host
+}
+Show-Rounded $facilityProfile PeakKW, MeanKW, MinKW, LoadFactor, PeakToAverage, CoefficientOfVariation, RampUp95KWPerSecond, RampUpMaxKWPerSecond, RampUpMaxKWPer15Min, RampDownMaxKWPer15Min, LargestStepKW, TransformerMVA, EnergyMWh, AnnualEnergyMWh 3
+Write-Host ("   Facility peak {0:N0} kW against {1:N0} kW by nameplate (TDP) sizing: {2:P0} of nameplate. Coincidence factor {3:N3} (site peak / sum of server peaks)." -f `
+        $facilityProfile.PeakKW, $nameplateKW, ($facilityProfile.PeakKW / $nameplateKW), $siteProfile.CoincidenceFactor)
+
+# 4. How many racks fit under a row's breaker?
+$rackNameplateKW = $ServersPerRack * ($model.NameplateWatts + $NonGpuWatts) / 1000
+Write-Host "`n== Oversubscription: racks under a $RowLimitKW kW row limit (nameplate $rackNameplateKW kW per rack)" -ForegroundColor Cyan
+$oversub = $racks | Measure-Oversubscription -LimitKW $RowLimitKW -NameplateKW $rackNameplateKW -Seed $Seed -AllowReplacement -WarningAction SilentlyContinue
+Show-Rounded $oversub UnitsThatFit, NameplateCount, OversubscriptionRatio, MeanPowerCount, MeanUnitPowerKW, PeakQuantileAtCountKW, ExceedanceProbabilityAtCount
+
+# 5. Power capping: the cap that keeps 99.9 % of the facility's energy untouched.
+$cap = $facility | Measure-PowerCap -KeepEnergyShare 0.999
+Write-Host "== Power cap keeping 99.9 % of energy" -ForegroundColor Cyan
+Show-Rounded $cap CapKW, PeakKW, EnergyAboveCapKWh, SecondsAboveCap, EpisodeCount, LongestEpisodeSeconds
+
+# 6. Files: traces for Excel, plots, and the report.
+$facility | Export-PowerTrace -Path (Join-Path $OutputFolder 'facility-1s.csv') -Force
+@($site) + @($byLevel['Row']) | Export-PowerTrace -Path (Join-Path $OutputFolder 'site-and-rows-10s.csv') -Force
+$assumptions = [ordered]@{
+    'Power model'              = "$($model.Configuration)"
+    'Layout'                   = "$Rows rows x $RacksPerRow racks x $ServersPerRack servers = $servers servers"
+    'Workload'                 = "diurnal Poisson, $TroughRatePerSecond to $PeakRatePerSecond req/s site-wide, Azure-conversation token lengths"
+    'Routing'                  = 'random'
+    'Non-GPU power per server' = "$NonGpuWatts W"
+    'PUE'                      = $Pue
+    'Horizon'                  = '24 h from 2024-01-01 00:00 UTC'
+    'Seed'                     = $Seed
+    'Row limit / rack nameplate' = "$RowLimitKW kW / $rackNameplateKW kW"
+}
+$reportInputs = @($facility, $byLevel['Row'][0], $byLevel['Rack'][0], $byLevel['Server'][0], $facilityProfile, $oversub, $model)
+$reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.md') -Title 'PowerTrace site study' -Assumptions $assumptions
+$reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.html') -Title 'PowerTrace site study' -Assumptions $assumptions
+
+Write-Host ("`nDone in {0:N1} s. Report, plots and CSV in {1}" -f $clock.Elapsed.TotalSeconds, (Resolve-Path $OutputFolder))
+Get-ChildItem $OutputFolder -Recurse -File | Select-Object @{ n = 'File'; e = { $_.FullName.Substring((Resolve-Path $OutputFolder).Path.Length + 1) } }, @{ n = 'KB'; e = { [math]::Ceiling($_.Length / 1KB) } } | Format-Table -AutoSize | Out-Host
