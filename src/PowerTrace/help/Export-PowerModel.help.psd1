@@ -22,8 +22,8 @@ The file is written whole (to a temporary file beside it, then moved into place)
             Remarks = 'Replaces an earlier version of the file and returns the written file.'
         }
         @{
-            Code    = "`$model | Export-PowerModel ./models/a6000-tp1.json -WhatIf"
-            Remarks = 'Shows where the model would be written without writing it.'
+            Code    = "`$model | Export-PowerModel ./models/a6000-tp1-v2.json -WhatIf"
+            Remarks = 'Shows where the model would be written without writing it. (An existing file without -Force still gives FileExists under -WhatIf.)'
         }
     )
     Notes       = @'

@@ -20,8 +20,8 @@ Import-PowerModel reads power-model documents (kind "PowerTrace.PowerModel", sch
             Remarks = 'Loads every model in a folder, one per file; files that are not models are reported and skipped.'
         }
         @{
-            Code    = "`$model = Import-PowerModel ./a6000-tp1.json`nInvoke-TraceSynthesis -Model `$model -RatePerSecond 20 -Servers 64 -Level Rack, Site"
-            Remarks = 'Synthesizes rack and site power for 64 servers at 20 requests per second from a saved model.'
+            Code    = "`$model = Import-PowerModel ./a6000-tp1.json`nInvoke-TraceSynthesis -Model `$model -RatePerSecond 20 -ServersPerRack 16 -RacksPerRow 4 -Level Rack, Site"
+            Remarks = 'Synthesizes an hour of power for four racks of 16 servers and their sum at 20 requests per second from a saved model: four rack traces and one site trace at the model''s 0.25 s bin.'
         }
     )
     Notes       = @'
