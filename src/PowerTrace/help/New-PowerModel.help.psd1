@@ -1,0 +1,48 @@
+@{
+    Synopsis    = 'Fits a power model of one serving configuration (GPU type x model x tensor-parallel degree) to measured node power traces and the workload recorded beside them.'
+    Description = @'
+New-PowerModel learns the compositional model of the published study (Wilkins et al., arXiv 2603.18383) from measured node power: a one-dimensional Gaussian mixture over the traces' watts gives the power states (the number chosen by BIC between -MinStates and -MaxStates, or fixed by -StateCount); every bin is labelled with its state; the transitions between states are counted per workload context of the next bin (requests in flight, new arrivals, prompt tokens being prefilled, decode batch size); and power within each state is a Gaussian with AR(1) persistence. States are sorted by mean power and named idle, prefill or decode by the workload most of their bins saw (idle-2, decode-2 and so on when several states share a name).
+
+Each trace must be paired with the workload recorded at the same time: a request log (-Requests, from Import-RequestTrace) or an engine-state series (-EngineState, from Import-EngineState, e.g. vLLM's 1 Hz logger lines), one per trace, in the same order. A request log without a UTC start is taken to start with its trace; requests without measured TTFT and latency are emulated with the serving profile (prefill and decode rates, concurrency limit) learned from the longest log or series. Engine-state time outside the series counts as idle (vLLM logs nothing while idle).
+
+All traces must share one bin width, which becomes the model's bin (Import-PowerTrace bins at 0.25 s by default), and one configuration: traces whose GPU type, GPU count, model or TP degree disagree are refused. Traces are accumulated from the pipeline and the model is fitted once, after the last one. The model is written to the pipeline and, with -Path, also saved as JSON (as Export-PowerModel writes it).
+'@
+    Parameters  = @{
+        Trace           = 'Measured node power traces of one configuration (PowerSeries, usually from Import-PowerTrace), all at the same bin width. Accepts pipeline input; NaN bins (gaps) are skipped.'
+        Requests        = 'Request logs (from Import-RequestTrace), one per trace in the same order, recorded while the trace was measured. Each must have requests within its trace (WorkloadDoesNotOverlapTrace).'
+        EngineState     = 'Engine-state series (from Import-EngineState), one per trace in the same order, recorded while the trace was measured; bins outside a series are treated as idle. Align the engine clock with Import-EngineState -TimeOffset.'
+        StateCount      = 'Fixed number of power states (1 to 16). Default: chosen by BIC between -MinStates and -MaxStates.'
+        MinStates       = 'Smallest state count the BIC sweep tries (1 to 16, default 3). Ignored with -StateCount.'
+        MaxStates       = 'Largest state count the BIC sweep tries (1 to 16, default 12). Ignored with -StateCount. Below -MinStates: InvalidStateRange.'
+        Seed            = 'Seed of the mixture fit''s random starts (default 1). The same traces, workloads and seed give the same model.'
+        GpuType         = 'GPU type, e.g. ''RTX A6000'' or ''H100 SXM''; overrides the traces'' metadata. It also sets the default TDP for the types PowerTrace knows (A6000, A100, H100, H200, B200, L40, A10, L4, V100).'
+        ModelName       = 'Served model name, e.g. ''Llama-3.1-8B-Instruct''; overrides the traces'' metadata.'
+        TensorParallel  = 'Tensor-parallel degree (1 to 1024); overrides the traces'' metadata, and gives the GPU count when the traces do not know it.'
+        IdleWattsPerGpu = 'Idle power of one GPU, watts. Default: the mean measured power in bins with nothing in flight for a while, else the lowest state''s mean, divided by the GPU count.'
+        TdpWattsPerGpu  = 'Nameplate (TDP) power of one GPU, watts, used for NameplateWatts and the constant-TDP baseline of Test-PowerModel. Default: the GPU type''s nominal TDP (e.g. 300 W for an RTX A6000, 700 W for an H100 SXM), else the highest measured power divided by the GPU count.'
+        Path            = 'Also save the model to this JSON file (schema version 1, as Export-PowerModel writes it). An existing file is overwritten. Relative paths resolve against the current PowerShell location.'
+    }
+    Inputs      = @('PowerTrace.Core.Traces.PowerSeries')
+    Examples    = @(
+        @{
+            Code    = "`$raw = '../shared/data/llmservingsim-a6000/raw_data'`n`$power = Import-PowerTrace `$raw/gpu_power_log_tp1.txt -GpuType 'RTX A6000' -ModelName Llama-3.1-8B-Instruct`n`$engine = Import-EngineState `$raw/vllm_pulse_power_tp1.txt -Year 2025 -TimeOffset 8:00:00`n`$model = New-PowerModel -Trace `$power -EngineState `$engine -TensorParallel 1 -Path ./a6000-tp1.json`n`$model.States | Format-Table"
+            Remarks = 'Fits a model to the measured RTX A6000 TP1 recording (nvidia-smi every 200 ms, binned at 0.25 s) with the vLLM log recorded beside it, whose clock runs 8 hours behind the power log. BIC picks five states here, from idle near 33 W to decode near 299 W; the model is also saved to a6000-tp1.json.'
+        }
+        @{
+            Code    = "`$power | New-PowerModel -EngineState `$engine -StateCount 4 -Seed 7 -TdpWattsPerGpu 250"
+            Remarks = 'Fixes the number of states instead of choosing it by BIC, changes the seed of the mixture fit, and declares a 250 W power cap as the nameplate.'
+        }
+        @{
+            Code    = "`$n = `$power.BinCount; `$half = [int](`$n / 2)`n`$fit = `$power.Slice(0, `$half, 'first half'); `$heldOut = `$power.Slice(`$half, `$n - `$half, 'second half')`n`$model = `$fit | New-PowerModel -EngineState `$engine`n`$heldOut | Test-PowerModel -Model `$model -EngineState `$engine"
+            Remarks = 'Fits on the first half of the recording and measures fidelity on the second half, which the fit never saw.'
+        }
+    )
+    Notes       = @'
+Error ids: NoTrainingData (no trace), WorkloadCountMismatch (not one workload per trace), WorkloadDoesNotOverlapTrace (a workload recorded at another time), BinWidthMismatch (traces at different bin widths), ConfigurationMismatch (traces of different configurations), InvalidStateRange (-MinStates above -MaxStates), ModelHasNoStates (fewer than two measured bins); IOError or AccessDenied when -Path cannot be written; OperationStopped on Ctrl+C.
+
+Units: watts and seconds; the model's BinSeconds is the traces' bin width, and Invoke-TraceSynthesis synthesizes at that bin. Node power is the sum of the tensor-parallel group's GPUs, so IdleWatts and NameplateWatts are per node (per-GPU value x GPU count).
+
+Determinism: the fit depends only on the traces, the workloads and -Seed; Provenance records the training files, their spans and the creation time.
+'@
+    Links       = @('Export-PowerModel', 'Import-PowerModel', 'Test-PowerModel', 'Invoke-TraceSynthesis', 'Import-PowerTrace', 'Import-EngineState', 'Import-RequestTrace')
+}
