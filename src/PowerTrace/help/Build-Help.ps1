@@ -39,6 +39,8 @@ foreach ($name in ($manifest.CmdletsToExport | Sort-Object)) {
     $file = Join-Path $HelpSource "$name.help.psd1"
     $h = if (Test-Path $file) { Import-PowerShellDataFile $file } else { @{} }
     $paramText = if ($h.ContainsKey('Parameters')) { $h.Parameters } else { @{} }
+    # Parameters that accept wildcards are named in the data file (Wildcards = @('Path')); others are literal.
+    $wildcards = if ($h.ContainsKey('Wildcards')) { @($h.Wildcards) } else { @() }
     $verb, $noun = $name -split '-', 2
     [void] $sb.AppendLine('<command:command xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10">')
     [void] $sb.AppendLine("<command:details><command:name>$name</command:name><maml:description>$(Paras $h['Synopsis'])</maml:description><command:verb>$verb</command:verb><command:noun>$noun</command:noun></command:details>")
@@ -57,7 +59,7 @@ foreach ($name in ($manifest.CmdletsToExport | Sort-Object)) {
         $desc = if ($paramText.ContainsKey($p.Name)) { $paramText[$p.Name] } else { '' }
         $isSwitch = $p.ParameterType -eq [switch]
         $value = if ($isSwitch) { '' } else { "<command:parameterValue required=`"true`" variableLength=`"false`">$(Esc $t)</command:parameterValue>" }
-        "<command:parameter required=`"$req`" variableLength=`"true`" globbing=`"$($p.Name -eq 'Path')`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $desc)</maml:description>$value<dev:type><maml:name>$(Esc $t)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
+        "<command:parameter required=`"$req`" variableLength=`"true`" globbing=`"$($wildcards -contains $p.Name)`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $desc)</maml:description>$value<dev:type><maml:name>$(Esc $t)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
     }
 
     [void] $sb.AppendLine('<command:syntax>')

@@ -9,6 +9,7 @@ Time. vLLM writes MM-DD HH:MM:SS without a year and without a zone, so -Year is 
 
 When a log holds several engines (Engine 000, Engine 001, ...) one engine is read: -Engine, or the first engine seen; lines of other engines are passed over and -Verbose says so. A bad file writes a non-terminating error and the other files are still read.
 '@
+    Wildcards   = @('Path')
     Parameters  = @{
         Path        = 'vLLM server log files to read. Wildcards are expanded; relative paths resolve against the current PowerShell location. Accepts strings and file objects from the pipeline.'
         LiteralPath = 'vLLM server log files to read, taken literally (no wildcard expansion). Bound from the PSPath of Get-ChildItem output.'

@@ -5,6 +5,7 @@ Import-PowerModel reads power-model documents (kind "PowerTrace.PowerModel", sch
 
 -Path accepts wildcards; -LiteralPath takes names as they are and binds from the PSPath of Get-ChildItem output. A file that is not found, is not a model or is damaged writes a non-terminating error naming the file, and the other files go on.
 '@
+    Wildcards   = @('Path')
     Parameters  = @{
         Path        = 'Model files to read; wildcards allowed. Accepts pipeline input (strings, or objects with a Path property). Relative paths resolve against the current PowerShell location.'
         LiteralPath = 'Model files to read, taken literally (no wildcards). Bound from the PSPath of Get-ChildItem output; aliases PSPath and LP.'

@@ -15,6 +15,7 @@ Time zones. nvidia-smi and IPMI write local clock time without a zone. Such time
 
 Errors are per file: a bad file writes a non-terminating error and the other files are still read. Under -Verbose the cmdlet names each file it reads and each column it does not use (for example nvidia-smi's utilization.gpu). Long files show a progress bar; Ctrl+C stops the read.
 '@
+    Wildcards   = @('Path')
     Parameters  = @{
         Path            = 'Power log files to read. Wildcards are expanded; relative paths resolve against the current PowerShell location. Accepts strings and file objects from the pipeline. Folders matched by a wildcard are passed over.'
         LiteralPath     = 'Power log files to read, taken literally (no wildcard expansion), for names containing [ ] or *. Bound from the PSPath of Get-ChildItem output.'

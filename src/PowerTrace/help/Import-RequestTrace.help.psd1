@@ -9,6 +9,7 @@ Arrival times. When the arrival column holds timestamps (Azure, or a generic CSV
 
 Every row must parse: token counts are non-negative whole numbers (12.0 is accepted as 12), arrivals may not go backwards, and a generic CSV's rows must have as many fields as its header. Empty, NaN or NA TTFT and latency cells mean "not measured" and become NaN. A bad file writes a non-terminating error and the other files are still read. -Verbose names each file as it is read and each column (or JSON member) that is not used.
 '@
+    Wildcards   = @('Path')
     Parameters  = @{
         Path               = 'Request log files to read. Wildcards are expanded; relative paths resolve against the current PowerShell location. Accepts strings and file objects from the pipeline.'
         LiteralPath        = 'Request log files to read, taken literally (no wildcard expansion). Bound from the PSPath of Get-ChildItem output.'
