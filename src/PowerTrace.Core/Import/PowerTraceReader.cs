@@ -49,8 +49,12 @@ namespace PowerTrace.Core.Import
             public int[] WattsCols = Array.Empty<int>();
             public double[] Scales = Array.Empty<double>();
             public string[] Names = Array.Empty<string>();
+            public TraceLevel?[] Levels = Array.Empty<TraceLevel?>();
             public string TimeName = "timestamp";
             public bool HeaderLine;
+            // Written by Export-PowerTrace (every watts column has a level hint): rows are bins and an
+            // empty cell is an unmeasured bin, not a missing reading under the previous one's hold.
+            public bool ExactGrid;
         }
 
         /// <summary>Reads one power log into traces (Node, Gpu or Server level; generic CSV: one per watts column).</summary>
@@ -81,7 +85,10 @@ namespace PowerTrace.Core.Import
             var channels = new Dictionary<int, TimeBinner>();
             TimeBinner?[] fast = new TimeBinner?[64];
             var gpuFilter = options.GpuIndex != null ? new HashSet<int>(options.GpuIndex) : null;
-            long rows = 0, emptyReadings = 0;
+            var seenGpus = gpuFilter != null ? new HashSet<int>() : null;
+            long rows = 0, filteredRows = 0, emptyReadings = 0;
+            long firstTicks = long.MinValue;
+            string? firstText = null;
             bool firstIsData = !layout.HeaderLine;
             var ct = options.CancellationToken;
             var notice = options.Notice;
@@ -108,6 +115,11 @@ namespace PowerTrace.Core.Import
                         throw new InputFormatException(ImportErrorIds.WrongFieldCount, file, line, null,
                             $"Expected {layout.FieldCount} fields ({string.Join(", ", layout.Names)}), found {split.Count}.");
                     long t = ParseTime(file, line, buf, split, layout, options);
+                    if (firstText == null)
+                    {
+                        firstTicks = t;
+                        firstText = split.Span(buf, layout.TimeCol).Trim('"').ToString();
+                    }
                     int channelBase = 0;
                     if (layout.IndexCol >= 0)
                     {
@@ -115,7 +127,11 @@ namespace PowerTrace.Core.Import
                         if (!FastNumber.TryParseInt(idx, out channelBase) || channelBase < 0)
                             throw new InputFormatException(ImportErrorIds.InvalidNumber, file, line, layout.Names[layout.IndexCol],
                                 $"'{idx.ToString()}' is not a GPU index.");
-                        if (gpuFilter != null && !gpuFilter.Contains(channelBase)) continue;
+                        if (gpuFilter != null)
+                        {
+                            seenGpus!.Add(channelBase);
+                            if (!gpuFilter.Contains(channelBase)) { filteredRows++; continue; }
+                        }
                     }
                     for (int c = 0; c < layout.WattsCols.Length; c++)
                     {
@@ -123,10 +139,14 @@ namespace PowerTrace.Core.Import
                         var span = split.Span(buf, col);
                         if (!TryParseWatts(file, line, layout.Names[col], span, layout.Scales[c], out double w))
                         {
+                            if (layout.ExactGrid) w = double.NaN;
+                            else
+                            {
                             emptyReadings++;
                             notice?.Invoke(new ImportNotice(ImportNoticeKind.EmptyReading, file, line, layout.Names[col],
                                 "Empty reading: no sample taken from this row."));
                             continue;
+                            }
                         }
                         int ch = layout.Kind == Kind.Csv ? c : channelBase;
                         TimeBinner? b = ch < fast.Length ? fast[ch] : null;
@@ -149,9 +169,28 @@ namespace PowerTrace.Core.Import
                     notice?.Invoke(new ImportNotice(ImportNoticeKind.SkippedRow, file, line, ex.Field, "Skipped: " + ex.Problem));
                 }
             }
-            if (channels.Count == 0)
-                throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null,
-                    rows == 0 && emptyReadings == 0 ? "The file holds no data rows." : "The file holds no readings (every selected row is empty or filtered out).");
+            if (firstText != null)
+                notice?.Invoke(new ImportNotice(ImportNoticeKind.Information, file, 0, layout.TimeName,
+                    $"First timestamp '{firstText}' is {TimestampParser.FormatUtc(firstTicks)} UTC "
+                    + (TimestampParser.LooksLikeDate(firstText.AsSpan()) ? TimestampParser.DescribeOffset(options.UtcOffset)
+                       : $"(seconds counted from {TimestampParser.FormatUtc(options.TimeOrigin.Ticks)} UTC)") + "."));
+            if (rows == 0 && filteredRows == 0)
+                throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file holds no data rows.");
+            // Every requested GPU must occur with readings, whether or not any other GPU did.
+            if (layout.Kind == Kind.Smi && options.GpuIndex != null)
+            {
+                var inFile = new SortedSet<int>(channels.Keys);
+                if (seenGpus != null) inFile.UnionWith(seenGpus);
+                if (layout.IndexCol < 0) inFile.Add(0);
+                foreach (int g in options.GpuIndex)
+                    if (!channels.ContainsKey(g))
+                        throw new InputFormatException(ImportErrorIds.GpuNotFound, file, 0, "index",
+                            inFile.Contains(g)
+                                ? $"GPU {g} occurs in the file but all its readings are empty (GPUs in the file: {string.Join(", ", inFile)})."
+                                : $"GPU {g} does not occur in the file (GPUs in the file: {string.Join(", ", inFile)}).");
+            }
+            if (!channels.Values.Any(b => b.HasValue))
+                throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file holds no readings (every row's reading is empty).");
             options.Progress?.Invoke(1.0);
 
             foreach (var b in channels.Values) b.Finish();
@@ -195,13 +234,32 @@ namespace PowerTrace.Core.Import
             else
             {
                 int p = h.IndexOf('(');
-                if (p > 0 && h.EndsWith(")", StringComparison.Ordinal))
+                if (p > 0 && h.EndsWith(")", StringComparison.Ordinal) && SplitLevelHint(h, out _) == h)
                 {
                     unit = h.Substring(p + 1, h.Length - p - 2).Trim();
                     h = h.Substring(0, p).Trim();
                 }
             }
             return h.ToLowerInvariant();
+        }
+
+        /// <summary>
+        /// Splits a column name ending in a level hint, <c>rack 3 (Rack)</c>, into the name
+        /// (<c>rack 3</c>) and the level; returns <paramref name="s"/> unchanged, level null, when the
+        /// last parenthesised word is not a <see cref="TraceLevel"/> name (case-insensitive, letters only).
+        /// </summary>
+        internal static string SplitLevelHint(string s, out TraceLevel? level)
+        {
+            level = null;
+            string t = s.TrimEnd();
+            if (!t.EndsWith(")", StringComparison.Ordinal)) return s;
+            int p = t.LastIndexOf('(');
+            if (p < 0) return s;
+            string word = t.Substring(p + 1, t.Length - p - 2).Trim();
+            if (word.Length == 0 || !word.All(char.IsLetter)) return s;
+            if (!Enum.TryParse(word, true, out TraceLevel lv) || !Enum.IsDefined(typeof(TraceLevel), lv)) return s;
+            level = lv;
+            return t.Substring(0, p).TrimEnd();
         }
 
         /// <summary>Watts per unit for a power unit; false for an unknown unit.</summary>
@@ -308,7 +366,7 @@ namespace PowerTrace.Core.Import
         {
             var names = new string[header.Count];
             var units = new string?[header.Count];
-            for (int i = 0; i < header.Count; i++) names[i] = Normalize(header[i], out units[i]);
+            for (int i = 0; i < header.Count; i++) names[i] = SplitLevelHint(Normalize(header[i], out units[i]), out _);
             int Find(string wanted)
             {
                 for (int i = 0; i < header.Count; i++)
@@ -362,16 +420,19 @@ namespace PowerTrace.Core.Import
             for (int i = 0; i < names.Length; i++)
                 if (i != time && !watts.Contains(i))
                     o.Notice?.Invoke(new ImportNotice(ImportNoticeKind.IgnoredColumn, file, line, header[i], "Column not used."));
-            var display = header.Select(h =>
+            var levels = new TraceLevel?[header.Count];
+            var display = header.Select((h, i) =>
             {
                 string d = h.Trim().Trim('"').Trim();
                 int b = d.IndexOf('[');
-                return b > 0 ? d.Substring(0, b).Trim() : d;
+                if (b > 0) d = d.Substring(0, b).Trim();
+                return SplitLevelHint(d, out levels[i]);
             }).ToArray();
             return new Layout
             {
                 Kind = Kind.Csv, FieldCount = header.Count, TimeCol = time, WattsCols = watts.ToArray(), Scales = scales,
-                Names = display, TimeName = display[time], HeaderLine = true,
+                Names = display, Levels = levels, TimeName = display[time], HeaderLine = true,
+                ExactGrid = watts.All(i => levels[i] != null),
             };
         }
 
@@ -415,11 +476,6 @@ namespace PowerTrace.Core.Import
             string stem = Path.GetFileNameWithoutExtension(file);
             var result = new List<PowerSeries>();
             var keys = channels.Keys.OrderBy(k => k).ToList();
-            if (layout.Kind == Kind.Smi && o.GpuIndex != null)
-                foreach (int g in o.GpuIndex)
-                    if (!channels.ContainsKey(g))
-                        throw new InputFormatException(ImportErrorIds.GpuNotFound, file, 0, "index",
-                            $"GPU {g} has no readings in the file (GPUs found: {string.Join(", ", keys)}).");
 
             if (layout.Kind == Kind.Server)
             {
@@ -427,12 +483,14 @@ namespace PowerTrace.Core.Import
             }
             else if (layout.Kind == Kind.Csv)
             {
-                var level = o.Level ?? TraceLevel.Server;
                 for (int c = 0; c < layout.WattsCols.Length; c++)
                 {
-                    if (!channels.TryGetValue(c, out var b)) continue;
-                    string name = layout.WattsCols.Length > 1 ? layout.Names[layout.WattsCols[c]] : stem;
-                    result.Add(Make(name, level, new[] { b }, binTicks, o, file, null, 0));
+                    if (!channels.TryGetValue(c, out var b) || !b.HasValue) continue;
+                    int col = layout.WattsCols[c];
+                    TraceLevel? hint = layout.Levels[col];
+                    // A level hint marks a column written by Export-PowerTrace: it names its trace even when alone.
+                    string name = layout.WattsCols.Length > 1 || hint != null ? layout.Names[col] : stem;
+                    result.Add(Make(name, o.Level ?? hint ?? TraceLevel.Server, new[] { b }, binTicks, o, file, null, 0));
                 }
             }
             else if (o.PerGpu)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using PowerTrace.Core.Errors;
 using PowerTrace.Core.Traces;
 
@@ -11,8 +12,10 @@ namespace PowerTrace.Core.Import
 {
     /// <summary>
     /// Writes traces that share one grid as CSV: first column <c>timestamp_utc</c> (ISO-8601, UTC,
-    /// bin start), then one column of watts per trace named after it with a <c>[W]</c> unit. Unmeasured bins (NaN) and bins
-    /// past a shorter trace's end are empty cells. <see cref="PowerTraceReader"/> reads the file back.
+    /// bin start), then one column of watts per trace headed <c>&lt;name&gt; (&lt;Level&gt;) [W]</c>,
+    /// e.g. <c>rack 3 (Rack) [W]</c>. Unmeasured bins (NaN) and bins past a shorter trace's end are
+    /// empty cells. <see cref="PowerTraceReader"/> reads the file back: each column becomes a trace
+    /// with that name and level, and the watts come back exactly (round-trip "R" formatting).
     /// </summary>
     public static class PowerTraceWriter
     {
@@ -33,14 +36,19 @@ namespace PowerTrace.Core.Import
             }
         }
 
+        /// <summary>The header of one watts column: <c>&lt;name&gt; (&lt;Level&gt;) [W]</c>.</summary>
+        public static string ColumnHeader(string name, TraceLevel level) => $"{name} ({level}) [W]";
+
         /// <summary>Writes the CSV to <paramref name="writer"/>.</summary>
-        public static void Write(TextWriter writer, IReadOnlyList<PowerSeries> traces)
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked every few thousand rows).</exception>
+        public static void Write(TextWriter writer, IReadOnlyList<PowerSeries> traces, CancellationToken cancellationToken = default)
         {
             CheckSameGrid(traces);
+            cancellationToken.ThrowIfCancellationRequested();
             var names = UniqueNames(traces);
             var sb = new StringBuilder();
             sb.Append("timestamp_utc");
-            foreach (var n in names) sb.Append(',').Append(Quote(n + " [W]"));
+            for (int k = 0; k < names.Count; k++) sb.Append(',').Append(Quote(ColumnHeader(names[k], traces[k].Level)));
             writer.Write(sb.Append('\n').ToString());
             var first = traces[0];
             long binTicks = (long)Math.Round(first.BinSeconds * TimeSpan.TicksPerSecond);
@@ -49,6 +57,7 @@ namespace PowerTrace.Core.Import
             int rows = traces.Max(t => t.BinCount);
             for (int i = 0; i < rows; i++)
             {
+                if ((i & 0xFFF) == 0xFFF) cancellationToken.ThrowIfCancellationRequested();
                 sb.Clear();
                 sb.Append(new DateTime(first.StartUtc.Ticks + i * binTicks, DateTimeKind.Utc).ToString(fmt, CultureInfo.InvariantCulture));
                 foreach (var t in traces)
@@ -65,7 +74,8 @@ namespace PowerTrace.Core.Import
         /// is moved into place at the end, so a failure never leaves a half-written file.
         /// </summary>
         /// <exception cref="PowerTraceException">FileExists when the file exists and <paramref name="overwrite"/> is false.</exception>
-        public static void WriteFile(string path, IReadOnlyList<PowerSeries> traces, bool overwrite)
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; no file is left behind.</exception>
+        public static void WriteFile(string path, IReadOnlyList<PowerSeries> traces, bool overwrite, CancellationToken cancellationToken = default)
         {
             CheckSameGrid(traces);
             string full = Path.GetFullPath(path);
@@ -76,7 +86,7 @@ namespace PowerTrace.Core.Import
             try
             {
                 using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
-                    Write(w, traces);
+                    Write(w, traces, cancellationToken);
                 if (File.Exists(full)) File.Replace(tmp, full, null);
                 else File.Move(tmp, full);
             }

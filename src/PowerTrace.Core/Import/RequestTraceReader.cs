@@ -106,7 +106,19 @@ namespace PowerTrace.Core.Import
                 arr.Add(sec); pin.Add(inLen.Value); pout.Add(outLen.Value);
             } while (reader.ReadLine(out ls, out ll));
             if (arr.Count == 0) throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file holds no requests.");
-            return new RequestTrace(Path.GetFileNameWithoutExtension(file), "Mooncake", o.StartUtc, arr.ToArray(), pin.ToArray(), pout.ToArray(), null, null, file);
+            var trace = new RequestTrace(Path.GetFileNameWithoutExtension(file), "Mooncake", o.StartUtc, arr.ToArray(), pin.ToArray(), pout.ToArray(), null, null, file);
+            NoteRelativeStart(trace, file, "timestamp", o);
+            return trace;
+        }
+
+        // Verbose check of the timeline: where the first relative arrival lands in UTC, if anywhere.
+        private static void NoteRelativeStart(RequestTrace trace, string file, string field, RequestImportOptions o)
+        {
+            if (o.Notice == null) return;
+            DateTime? first = trace.Count > 0 ? trace.ArrivalUtc(0) : null;
+            o.Notice(new ImportNotice(ImportNoticeKind.Information, file, 0, field, first == null
+                ? "Arrivals are relative seconds and no StartUtc was given: the trace has no place on the UTC timeline."
+                : $"Arrivals are relative seconds counted from StartUtc {TimestampParser.FormatUtc(trace.StartUtc!.Value.Ticks)} UTC; the first request arrives at {TimestampParser.FormatUtc(first.Value.Ticks)} UTC."));
         }
 
         private static int Tokens(Utf8JsonReader r, string file, long line, string name)
@@ -172,6 +184,7 @@ namespace PowerTrace.Core.Import
             var ttft = cf >= 0 ? new List<double>() : null;
             var lat = cl >= 0 ? new List<double>() : null;
             bool? absolute = null;
+            string? firstText = null;
             while (reader.ReadLine(out ls, out ll))
             {
                 char[] buf = reader.Buffer;
@@ -190,6 +203,7 @@ namespace PowerTrace.Core.Import
                     if (!TimestampParser.TryParseUtcTicks(a, o.UtcOffset, out long t))
                         throw new InputFormatException(ImportErrorIds.InvalidTimestamp, file, line, header[ca].Trim(),
                             a.Length == 0 ? "Empty timestamp." : $"'{a.ToString()}' is not a timestamp (expected YYYY-MM-DD HH:MM:SS[.fffffff][zone]).");
+                    if (firstText == null) firstText = a.ToString();
                     if (ticks.Count > 0 && t < ticks[ticks.Count - 1])
                         throw new InputFormatException(ImportErrorIds.TimestampsGoBackwards, file, line, header[ca].Trim(), $"'{a.ToString()}' is earlier than the previous request.");
                     ticks.Add(t);
@@ -225,8 +239,13 @@ namespace PowerTrace.Core.Import
                 arrival = secs.ToArray();
                 start = o.StartUtc;
             }
-            return new RequestTrace(Path.GetFileNameWithoutExtension(file), label, start, arrival, pin.ToArray(), pout.ToArray(),
+            var trace = new RequestTrace(Path.GetFileNameWithoutExtension(file), label, start, arrival, pin.ToArray(), pout.ToArray(),
                 ttft?.ToArray(), lat?.ToArray(), file);
+            if (absolute == true)
+                o.Notice?.Invoke(new ImportNotice(ImportNoticeKind.Information, file, 0, header[ca].Trim(),
+                    $"First arrival '{firstText}' is {TimestampParser.FormatUtc(ticks[0])} UTC {TimestampParser.DescribeOffset(o.UtcOffset)}."));
+            else NoteRelativeStart(trace, file, header[ca].Trim(), o);
+            return trace;
         }
 
         private static int Int(FieldSplitter split, char[] buf, int col, List<string> header, string file, long line)

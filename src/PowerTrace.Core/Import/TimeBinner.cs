@@ -16,6 +16,8 @@ namespace PowerTrace.Core.Import
     /// longer than GapFactor × that median is a gap: the sample before it holds for one median interval
     /// only, and the rest is unmeasured. The last sample holds for one median interval. A bin's value
     /// is the time-weighted mean over its measured part; a bin with no measured time is NaN.</para>
+    /// <para>A NaN sample marks "unmeasured from here": it ends the previous sample's hold and holds
+    /// nothing itself. A run of NaN samples after a real one, closed by a real one, is a gap.</para>
     /// </remarks>
     internal sealed class TimeBinner
     {
@@ -42,6 +44,7 @@ namespace PowerTrace.Core.Import
         private List<double>? _warmW = new List<double>();
         private long _hold;
         private long _gapThreshold;
+        private long _nanRunStart = long.MinValue;
 
         public TimeBinner(long binTicks, double gapFactor)
         {
@@ -55,6 +58,9 @@ namespace PowerTrace.Core.Import
         /// <summary>Median sampling interval, ticks (0 until known).</summary>
         public long IntervalTicks => _hold;
 
+        /// <summary>True once a sample that is not NaN was added.</summary>
+        public bool HasValue { get; private set; }
+
         /// <summary>Distinct sample times seen.</summary>
         public long SampleCount { get; private set; }
 
@@ -64,6 +70,7 @@ namespace PowerTrace.Core.Import
         /// <summary>Adds a sample; the caller guarantees t ≥ <see cref="LastTime"/>.</summary>
         public void Add(long t, double watts)
         {
+            if (!double.IsNaN(watts)) HasValue = true;
             if (_hasPending)
             {
                 if (t == _pendT) { _pendSum += watts; _pendN++; return; }
@@ -120,12 +127,19 @@ namespace PowerTrace.Core.Import
             if (_hasPrev)
             {
                 long interval = t - _prevT;
-                if (interval > _gapThreshold)
+                if (double.IsNaN(_prevW)) { /* unmeasured until this sample */ }
+                else if (interval > _gapThreshold)
                 {
                     Deposit(_prevT, _prevT + _hold, _prevW);
                     Gaps.Add(new KeyValuePair<long, long>(_prevT, t));
                 }
                 else Deposit(_prevT, t, _prevW);
+            }
+            if (double.IsNaN(w)) { if (_hasPrev && !double.IsNaN(_prevW) && _nanRunStart == long.MinValue) _nanRunStart = t; }
+            else if (_nanRunStart != long.MinValue)
+            {
+                Gaps.Add(new KeyValuePair<long, long>(_nanRunStart, t));
+                _nanRunStart = long.MinValue;
             }
             _hasPrev = true;
             _prevT = t;
@@ -134,7 +148,7 @@ namespace PowerTrace.Core.Import
 
         private void Deposit(long a, long b, double w)
         {
-            if (b <= a) return;
+            if (b <= a || double.IsNaN(w)) return;
             long k0 = FloorDiv(a, _binTicks);
             long k1 = FloorDiv(b - 1, _binTicks);
             if (_firstBin == long.MinValue) _firstBin = k0;

@@ -75,6 +75,28 @@ namespace PowerTrace.Core.Import
             return utcTicks >= 0 && utcTicks <= DateTime.MaxValue.Ticks;
         }
 
+        /// <summary>UTC ticks as <c>yyyy-MM-dd HH:mm:ss.fff</c> (more digits when the time has them).</summary>
+        public static string FormatUtc(long utcTicks)
+        {
+            var d = new DateTime(utcTicks, DateTimeKind.Utc);
+            return d.ToString(utcTicks % TimeSpan.TicksPerMillisecond == 0 ? "yyyy-MM-dd HH:mm:ss.fff" : "yyyy-MM-dd HH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>An offset as <c>+08:00</c> / <c>-05:00</c>.</summary>
+        public static string FormatOffset(TimeSpan offset)
+        {
+            var d = offset.Duration();
+            string text = $"{(long)d.TotalHours:00}:{d.Minutes:00}";
+            if (d.Ticks % TimeSpan.TicksPerMinute != 0) text += ":" + (d.Ticks % TimeSpan.TicksPerMinute / (double)TimeSpan.TicksPerSecond).ToString("00.#######", System.Globalization.CultureInfo.InvariantCulture);
+            return (offset < TimeSpan.Zero ? "-" : "+") + text;
+        }
+
+        /// <summary>How zone-less timestamps were read, for verbose output: the sign rule UTC = local − offset.</summary>
+        public static string DescribeOffset(TimeSpan utcOffset)
+            => utcOffset == TimeSpan.Zero
+                ? "(a time without a zone is read as UTC: UtcOffset +00:00)"
+                : $"(a time without a zone is local time: UTC = local time - UtcOffset {FormatOffset(utcOffset)})";
+
         private static int DaysIn(int year, int month)
         {
             if (month == 2) return DateTime.IsLeapYear(year) ? 29 : 28;

@@ -53,6 +53,7 @@ namespace PowerTrace.Core.Import
             int? engine = options.Engine;
             int lastMonth = 0;
             bool otherEngineNoted = false;
+            var enginesSeen = new SortedSet<int>();
             bool anyLine = false;
             using (var reader = new LineReader(file))
             {
@@ -68,6 +69,7 @@ namespace PowerTrace.Core.Import
                     if (!pm.Success) continue;
                     var em = EngineId.Match(text);
                     int e = em.Success ? int.Parse(em.Groups["e"].Value, CultureInfo.InvariantCulture) : 0;
+                    enginesSeen.Add(e);
                     if (engine == null) engine = e;
                     else if (e != engine.Value)
                     {
@@ -96,6 +98,9 @@ namespace PowerTrace.Core.Import
                     long t = local.Ticks + options.TimeOffset.Ticks;
                     if (times.Count > 0 && t < times[times.Count - 1])
                         throw new InputFormatException(ImportErrorIds.TimestampsGoBackwards, file, line, "time", $"'{sm.Value}' is earlier than the previous engine-state line.");
+                    if (times.Count == 0)
+                        options.Notice?.Invoke(new ImportNotice(ImportNoticeKind.Information, file, line, "time",
+                            $"First engine-state line at log time '{sm.Value}' ({year}) is {TimestampParser.FormatUtc(t)} UTC (UTC = log time + TimeOffset {TimestampParser.FormatOffset(options.TimeOffset)})."));
                     times.Add(t);
                     pt.Add(Num(pm, file, line, "prompt throughput"));
                     gt.Add(Num(Require(Gen, text, file, line, "generation throughput"), file, line, "generation throughput"));
@@ -105,6 +110,9 @@ namespace PowerTrace.Core.Import
                 }
             }
             if (!anyLine) throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file is empty.");
+            if (times.Count == 0 && options.Engine != null && enginesSeen.Count > 0)
+                throw new InputFormatException(ImportErrorIds.NoEngineState, file, 0, "Engine",
+                    $"No engine-state lines of engine {options.Engine.Value}; the file has engine-state lines of engine{(enginesSeen.Count > 1 ? "s" : "")} {string.Join(", ", enginesSeen)}. Choose one of those with -Engine.");
             if (times.Count == 0) throw new InputFormatException(ImportErrorIds.NoEngineState, file, 0, null, "No vLLM engine-state lines ('Avg prompt throughput: ...') in the file.");
             long t0 = times[0];
             var ts = new double[times.Count];

@@ -51,12 +51,16 @@ namespace PowerTrace.Commands
             try
             {
                 PowerTraceWriter.CheckSameGrid(_traces);
-                if (File.Exists(full) && !Force.IsPresent)
+                bool exists = File.Exists(full);
+                // ShouldProcess first: -WhatIf only reports what would happen, even when the file exists.
+                string action = $"Write {_traces.Count} power trace(s) as CSV"
+                                + (exists ? (Force.IsPresent ? ", replacing the existing file" : " (the file exists: without -Force this fails with FileExists)") : "");
+                if (!ShouldProcess(full, action)) return;
+                if (exists && !Force.IsPresent)
                     throw new PowerTraceException(ImportErrorIds.FileExists, $"{full} exists; use -Force to overwrite it.");
-                if (!ShouldProcess(full, $"Write {_traces.Count} power trace(s) as CSV")) return;
-                PowerTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent);
+                PowerTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent, CancellationToken);
             }
-            catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException || ex is OperationCanceledException)
             {
                 ThrowCoreError(ex, full);
             }

@@ -35,7 +35,7 @@ namespace PowerTrace.Commands
         [ValidateRange(1, 9998)]
         public int Year { get; set; }
 
-        /// <summary>Added to the log's times to put them on the power logs' UTC timeline (e.g. 08:00).</summary>
+        /// <summary>Added to the log's times to put them on the power logs' UTC timeline: UTC = log time + TimeOffset (e.g. 08:00).</summary>
         [Parameter]
         public TimeSpan TimeOffset { get; set; }
 
@@ -59,6 +59,7 @@ namespace PowerTrace.Commands
                 };
                 try
                 {
+                    WriteVerbose($"Reading {file}");
                     WriteObject(VllmLogReader.Read(file, options));
                 }
                 catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)

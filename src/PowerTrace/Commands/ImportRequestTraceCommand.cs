@@ -54,13 +54,17 @@ namespace PowerTrace.Commands
         [Parameter]
         public string? LatencyColumn { get; set; }
 
-        /// <summary>Offset of the clock that wrote zone-less timestamps; default UTC.</summary>
+        /// <summary>Offset of the clock that wrote zone-less timestamps (UTC = local - offset); default UTC.</summary>
         [Parameter]
         public TimeSpan UtcOffset { get; set; }
 
         /// <summary>UTC instant that relative arrival times count from.</summary>
         [Parameter]
         public DateTime? StartUtc { get; set; }
+
+        // A DateTime without a kind ("2025-12-11 21:08:28") is UTC, as everywhere in the module; a Local one is converted.
+        internal static DateTime AsUtc(DateTime t)
+            => t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc);
 
         protected override void ProcessRecord()
         {
@@ -76,7 +80,7 @@ namespace PowerTrace.Commands
                     TtftColumn = TtftColumn,
                     LatencyColumn = LatencyColumn,
                     UtcOffset = UtcOffset,
-                    StartUtc = StartUtc.HasValue ? StartUtc.Value.ToUniversalTime() : (DateTime?)null,
+                    StartUtc = StartUtc.HasValue ? AsUtc(StartUtc.Value) : (DateTime?)null,
                     CancellationToken = CancellationToken,
                     Notice = n => WriteVerbose(n.Kind == ImportNoticeKind.IgnoredColumn ? $"{System.IO.Path.GetFileName(n.File)}: ignored column '{n.Field}'" : n.ToString()),
                 };

@@ -1,28 +1,28 @@
 @{
     Synopsis    = 'Writes power traces that share one time grid to a CSV file: a UTC timestamp column and one watts column per trace.'
     Description = @'
-Export-PowerTrace collects the power traces piped to it and writes them to one CSV file, which Import-PowerTrace reads back. The first column, timestamp_utc, holds the start of each bin in ISO-8601 UTC (2025-12-11T21:08:19.250Z; with seven fractional digits when the grid is finer than a millisecond). Then comes one column per trace, named after the trace with a unit, such as "gpu_power_log_tp1 [W]", holding the bin's mean watts with full precision (invariant culture, "." as decimal separator). A trace without a name is called trace0, trace1, ...; repeated names get _2, _3, ... Unmeasured (NaN) bins are empty cells, and a trace shorter than the longest one has empty cells after its end.
+Export-PowerTrace collects the power traces piped to it and writes them to one CSV file, which Import-PowerTrace reads back. The first column, timestamp_utc, holds the start of each bin in ISO-8601 UTC (2025-12-11T21:08:19.250Z; with seven fractional digits when the grid is finer than a millisecond). Then comes one column per trace, headed by the trace's name, its level in parentheses and the unit, such as "gpu_power_log_tp1 (Node) [W]" or "rack 3 (Rack) [W]", holding the bin's mean watts with full precision (invariant culture, "." as decimal separator). A trace without a name is called trace0, trace1, ...; repeated names get _2, _3, ... Unmeasured (NaN) bins are empty cells, and a trace shorter than the longest one has empty cells after its end.
 
 All traces must share one grid: the same StartUtc and the same BinSeconds, else nothing is written and the call fails with TraceGridMismatch. Traces imported from different files with the same -BinSeconds are on one grid as long as they start in the same bin; otherwise slice or re-import them so that they do.
 
-The file is written to a temporary file in the target folder and moved into place at the end, so a failure never leaves a half-written file. An existing file is only overwritten with -Force. -WhatIf reports the write without doing it, and -Confirm asks first. Errors are terminating: the call writes one file or none.
+The file is written to a temporary file in the target folder and moved into place at the end, so a failure never leaves a half-written file. An existing file is only overwritten with -Force. -WhatIf only reports what would happen (including that an existing file would need -Force) and never fails or writes; -Confirm asks first. Ctrl+C stops the write and leaves no file behind. Errors are terminating: the call writes one file or none.
 '@
     Parameters  = @{
         InputObject = 'The power traces (PowerSeries) to write, usually from the pipeline: Import-PowerTrace or synthesis output. All traces of the call go into one file, in the order they arrive.'
         Path        = 'The CSV file to write; it need not exist. Relative paths resolve against the current PowerShell location, and wildcards are not expanded (aliases LiteralPath, PSPath, LP). The folder must exist.'
-        Force       = 'Overwrite the file if it exists. Without -Force an existing file is left alone and the call fails with FileExists, also under -WhatIf.'
+        Force       = 'Overwrite the file if it exists. Without -Force an existing file is left alone and the call fails with FileExists; under -WhatIf nothing fails, the message says that the file exists.'
         PassThru    = 'Write the FileInfo of the written file to the pipeline. Without it the cmdlet writes nothing.'
     }
     Inputs      = @('PowerTrace.Core.Traces.PowerSeries')
     Notes       = @'
 Error ids (terminating): TraceGridMismatch (traces with different StartUtc or BinSeconds), FileExists (the file exists and -Force was not given), InvalidImportSetting (no traces reached the cmdlet), IOError (for example a missing folder), AccessDenied.
 
-Reading the file back with Import-PowerTrace gives generic-CSV traces: the watts columns become traces named after their columns (a single-column file gives one trace named after the file), at level Server unless -Level is given. Metadata (GPU type, model, gap report) is not written to the CSV. Give the same -BinSeconds when re-importing so the bins are not resampled.
+Reading the file back with Import-PowerTrace gives back the same traces: the level hint in each column header gives the trace its name (without hint and unit) and its level, also for a single column; the watts come back exactly (they are written with round-trip precision), and empty cells come back as NaN bins reported as gaps. Give the same -BinSeconds when re-importing so the bins are not resampled. Metadata (GPU type, model, source files) is not written to the CSV. In Excel the header reads as plain column titles; keep the "(Level) [W]" part when editing it, or give -Level when re-importing.
 '@
     Examples    = @(
         @{
             Code    = 'Import-PowerTrace ./gpu_power_log_tp1.txt | Export-PowerTrace ./tp1-node.csv'
-            Remarks = 'Writes the node trace of an nvidia-smi log at 0.25 s bins: a header "timestamp_utc,gpu_power_log_tp1 [W]" and 733 rows from 2025-12-11T21:08:19.250Z.'
+            Remarks = 'Writes the node trace of an nvidia-smi log at 0.25 s bins: a header "timestamp_utc,gpu_power_log_tp1 (Node) [W]" and 733 rows from 2025-12-11T21:08:19.250Z. Import-PowerTrace ./tp1-node.csv gives back a Node trace named gpu_power_log_tp1 with the same watts.'
         }
         @{
             Code    = "Import-PowerTrace ./gpu_power_log_tp1.txt, ./server_power_log_tp1.csv -BinSeconds 60 -SkipInvalidRows -WarningAction SilentlyContinue |`n    Export-PowerTrace ./tp1-minutes.csv -Force -PassThru"
@@ -30,7 +30,7 @@ Reading the file back with Import-PowerTrace gives generic-CSV traces: the watts
         }
         @{
             Code    = 'Import-PowerTrace ./gpu_power_log_tp*.txt -BinSeconds 900 | Export-PowerTrace ./tp-15min.csv -WhatIf'
-            Remarks = 'Shows what would be written without writing: the TP1 and TP2 runs fall into the same 15-minute bin (21:00 UTC), so they share a grid; TP2 also has a second bin, which is an empty cell for TP1.'
+            Remarks = 'Shows what would be written without writing, even when the file exists: the TP1 and TP2 runs fall into the same 15-minute bin (21:00 UTC), so they share a grid; TP2 also has a second bin, which is an empty cell for TP1.'
         }
     )
     Links       = @('Import-PowerTrace', 'Export-PowerPlot')

@@ -127,6 +127,7 @@ public sealed class ImportCmdletTests : IDisposable
         var b = Assert.Single(back);
         Assert.Equal(original.StartUtc, b.StartUtc);
         Assert.Equal(original.Watts, b.Watts);
+        Assert.Equal(original.Name, b.Name);
         using var ps3 = Shell();
         Run<object>(ps3, "Import-PowerTrace -LiteralPath $g | Export-PowerTrace -Path $o", ("g", Path.Combine(A6000, "gpu_power_log_tp1.txt")), ("o", outFile));
         Assert.StartsWith("FileExists", Assert.Single(ps3.Streams.Error).FullyQualifiedErrorId);
@@ -135,5 +136,76 @@ public sealed class ImportCmdletTests : IDisposable
             ("a", Path.Combine(A6000, "gpu_power_log_tp1.txt")), ("b", Path.Combine(A6000, "gpu_power_log_tp2.txt")), ("o", outFile));
         Assert.StartsWith("TraceGridMismatch", Assert.Single(ps4.Streams.Error).FullyQualifiedErrorId);
         Assert.Equal(original.BinCount + 1, File.ReadAllLines(outFile).Length); // untouched by the failed export
+    }
+
+    [Fact]
+    public void ExportPowerTrace_WhatIfOnAnExistingFileWithoutForce_OnlyReports()
+    {
+        string outFile = Path.Combine(_dir, "exists.csv");
+        File.WriteAllText(outFile, "keep me");
+        using var ps = Shell();
+        Run<object>(ps, "Import-PowerTrace -LiteralPath $g | Export-PowerTrace -Path $o -WhatIf", ("g", Path.Combine(A6000, "gpu_power_log_tp1.txt")), ("o", outFile));
+        Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error.Select(e => e.ToString())));
+        Assert.Equal("keep me", File.ReadAllText(outFile));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public void ExportThenImport_WithoutLevel_GivesBackNameAndLevel()
+    {
+        string outFile = Path.Combine(_dir, "tp1-export.csv");
+        using var ps = Shell();
+        var back = Run<PowerSeries>(ps, "Import-PowerTrace -LiteralPath $g -BinSeconds 1 | Export-PowerTrace -Path $o; Import-PowerTrace -LiteralPath $o -BinSeconds 1",
+            ("g", Path.Combine(A6000, "gpu_power_log_tp1.txt")), ("o", outFile));
+        Assert.False(ps.HadErrors);
+        var b = Assert.Single(back);
+        Assert.Equal("gpu_power_log_tp1", b.Name);
+        Assert.Equal(TraceLevel.Node, b.Level);
+    }
+
+    [Fact]
+    public void Importers_VerboseNameTheFileAndTheFirstTimestampInUtc()
+    {
+        using var ps = Shell();
+        Run<object>(ps, "Import-EngineState -LiteralPath (Join-Path $dir 'vllm_pulse_power_tp1.txt') -Year 2025 -TimeOffset 08:00 -Verbose;" +
+                        "Import-PowerTrace -LiteralPath (Join-Path $dir 'gpu_power_log_tp1.txt') -UtcOffset 01:00 -Verbose",
+            ("dir", A6000));
+        Assert.False(ps.HadErrors);
+        var verbose = ps.Streams.Verbose.Select(v => v.Message).ToList();
+        Assert.Contains(verbose, v => v.StartsWith("Reading ") && v.EndsWith("vllm_pulse_power_tp1.txt"));
+        Assert.Contains(verbose, v => v.Contains("'12-11 13:08:28' (2025) is 2025-12-11 21:08:28.000 UTC (UTC = log time + TimeOffset +08:00)"));
+        Assert.Contains(verbose, v => v.Contains("First timestamp '2025/12/11 21:08:19.444' is 2025-12-11 20:08:19.444 UTC") && v.Contains("UtcOffset +01:00"));
+        File.WriteAllText(Path.Combine(_dir, "r.csv"), "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.1,10,2\n");
+        using var ps2 = Shell();
+        Run<object>(ps2, "Import-RequestTrace -LiteralPath $p -UtcOffset -05:00 -Verbose", ("p", Path.Combine(_dir, "r.csv")));
+        Assert.Contains(ps2.Streams.Verbose, v => v.Message.Contains("is 2023-11-16 23:17:03.100 UTC"));
+    }
+
+    [Fact]
+    public void GpuIndexAndEngineNotInFile_GiveGpuNotFoundAndNoEngineStateNamingWhatIsThere()
+    {
+        using var ps = Shell();
+        Run<object>(ps, "Import-PowerTrace -LiteralPath (Join-Path $dir 'gpu_power_log_tp1.txt') -GpuIndex 1; Import-EngineState -LiteralPath (Join-Path $dir 'vllm_pulse_power_tp1.txt') -Year 2025 -Engine 3",
+            ("dir", A6000));
+        Assert.Equal(2, ps.Streams.Error.Count);
+        Assert.StartsWith("GpuNotFound", ps.Streams.Error[0].FullyQualifiedErrorId);
+        Assert.Contains("GPUs in the file: 0", ps.Streams.Error[0].Exception.Message);
+        Assert.StartsWith("NoEngineState", ps.Streams.Error[1].FullyQualifiedErrorId);
+        Assert.Contains("engine 0", ps.Streams.Error[1].Exception.Message);
+    }
+
+    [Fact]
+    public void ImportRequestTrace_StartUtcWithoutKindIsUtc()
+    {
+        var unspecified = new DateTime(2025, 12, 11, 21, 8, 28, DateTimeKind.Unspecified);
+        var u = ImportRequestTraceCommand.AsUtc(unspecified);
+        Assert.Equal((unspecified.Ticks, DateTimeKind.Utc), (u.Ticks, u.Kind));
+        var local = new DateTime(2025, 12, 11, 21, 8, 28, DateTimeKind.Local);
+        Assert.Equal(local.ToUniversalTime(), ImportRequestTraceCommand.AsUtc(local));
+        File.WriteAllText(Path.Combine(_dir, "rel.csv"), "arrival_s,input_tokens,output_tokens\n0,1,2\n");
+        using var ps = Shell();
+        var r = Assert.Single(Run<RequestTrace>(ps, "Import-RequestTrace -LiteralPath $p -StartUtc '2025-12-11 21:08:28'", ("p", Path.Combine(_dir, "rel.csv"))));
+        Assert.Equal(new DateTime(2025, 12, 11, 21, 8, 28, DateTimeKind.Utc), r.StartUtc);
+        Assert.Equal(DateTimeKind.Utc, r.StartUtc!.Value.Kind);
     }
 }

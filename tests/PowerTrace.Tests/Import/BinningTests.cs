@@ -108,7 +108,7 @@ public sealed class BinningTests : IDisposable
         string f = Path.Combine(_dir, "out.csv");
         PowerTraceWriter.WriteFile(f, new[] { a, b }, overwrite: false);
         var text = File.ReadAllLines(f);
-        Assert.Equal("timestamp_utc,node a [W],node b [W]", text[0]);
+        Assert.Equal("timestamp_utc,node a (Node) [W],node b (Node) [W]", text[0]);
         Assert.StartsWith("2025-03-01T12:00:00.000Z,100.5,", text[1]);
         Assert.Equal("2025-03-01T12:00:00.500Z,,3", text[3]);
         Assert.Throws<PowerTrace.Core.Errors.PowerTraceException>(() => PowerTraceWriter.WriteFile(f, new[] { a }, overwrite: false));
@@ -120,7 +120,9 @@ public sealed class BinningTests : IDisposable
         Assert.Equal(start, back[0].StartUtc);
         Assert.Equal(b.Watts, back[1].Watts);
         Assert.Equal(new[] { 100.5, 101.25 }, back[0].Watts.Take(2));
-        Assert.Single(notes, n => n.Kind == ImportNoticeKind.EmptyReading);
+        Assert.True(double.IsNaN(back[0].Watts[2])); // an empty cell of an exported file is an unmeasured bin
+        Assert.Equal(1, back[0].Gaps.Count);
+        Assert.DoesNotContain(notes, n => n.Kind == ImportNoticeKind.EmptyReading);
     }
 
     [Fact]
@@ -135,7 +137,7 @@ public sealed class BinningTests : IDisposable
         Assert.Equal(0.12, r.TtftSeconds![0], 12);
         Assert.True(double.IsNaN(r.TtftSeconds[1]));
         Assert.Equal(new[] { 1.5, 2.5 }, r.LatencySeconds);
-        Assert.Equal("request_id", Assert.Single(notes).Field);
+        Assert.Equal("request_id", Assert.Single(notes, n => n.Kind == ImportNoticeKind.IgnoredColumn).Field);
         var over = RequestTraceReader.Read(f, new RequestImportOptions { PromptTokensColumn = "output_tokens", OutputTokensColumn = "prompt_tokens" });
         Assert.Equal(10, over.PromptTokens[0]);
     }
