@@ -96,9 +96,9 @@ namespace PowerTrace.Core.Derivation
                         foreach (var p in g.Points) { num += p.x1 * (p.y - g.K * p.x2); den += p.x1 * p.x1; }
                         g.A = num > 0 ? num / den : g.Points.Sum(p => p.x1 * p.y) / den;
                     }
-                    double ss = 0;
-                    foreach (var p in g.Points) { double r = (g.A * p.x1 + g.K * p.x2) / p.y - 1; ss += r * r; }
-                    g.ResidualRelative = Math.Sqrt(ss / g.Points.Count);
+                    double worst = 0;
+                    foreach (var p in g.Points) worst = Math.Max(worst, Math.Abs(p.y / (g.A * p.x1 + g.K * p.x2) - 1));
+                    g.ResidualRelative = worst;
                 }
             }
             return m;
@@ -174,7 +174,7 @@ namespace PowerTrace.Core.Derivation
         public double SizeDistanceDoublings { get; }
         /// <summary>True when the target GPU had no anchor and efficiency was carried over from another GPU.</summary>
         public bool Transferred { get; }
-        /// <summary>Relative RMS residual of the fit the prediction used.</summary>
+        /// <summary>Largest relative error of the fit on the anchors it used (rate predicted vs measured).</summary>
         public double ResidualRelative { get; }
         /// <summary>Readable account of the prediction.</summary>
         public string How { get; }

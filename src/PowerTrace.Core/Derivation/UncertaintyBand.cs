@@ -14,7 +14,7 @@ namespace PowerTrace.Core.Derivation
     /// <item>State power above idle: 5 % floor (state-fit noise), + 5 % per TP doubling away from the nearest source of the
     /// target GPU (0 inside an interpolated range), + 4 % per doubling of model size, + 10 % when the GPU type changes
     /// with published phase powers for the target, + 20 % when it changes without.</item>
-    /// <item>Rates: 5 % floor, + the relative RMS residual of the throughput fit, + 10 % per TP doubling and 5 % per size
+    /// <item>Rates: 5 % floor, + the largest relative error of the throughput fit on its anchors, + 10 % per TP doubling and 5 % per size
     /// doubling away from the nearest rate anchor, + 25 % when the target GPU has no rate anchor (efficiency carried over).</item>
     /// </list>
     /// These widths are a judgement, not a confidence interval: the leave-one-configuration-out test on the measured
