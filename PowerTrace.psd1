@@ -12,6 +12,7 @@
     FormatsToProcess     = @(
         'formats/Traces.Format.ps1xml'
         'formats/Model.Format.ps1xml'
+        'formats/Derivation.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
@@ -23,6 +24,7 @@
         'Export-PowerModel'
         'Import-PowerModel'
         'Test-PowerModel'
+        'Get-PowerModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -178,3 +178,28 @@ public class ReferenceModelTests
         Assert.Equal(2, m.Provenance.Traces.Count);
     }
 }
+
+/// <summary>src/PowerTrace/models/README.md ties every reference model's numbers to its sources: the table must match the models.</summary>
+public class ReferenceModelReadmeTests
+{
+    internal static IEnumerable<string> TableRows()
+    {
+        foreach (var i in ReferenceModels.List())
+        {
+            int g = i.GpuCount;
+            var fig = PublishedFigures.PhasePowerFor(i.GpuType)!;
+            yield return string.Format(CultureInfo.InvariantCulture,
+                "| {0} | {1} | {2} | {3:0} | {4:0} | {5:0} | {6:0} | {7:0.0} | ±{8:0}% / ±{9:0}% | idle/prefill/decode W per GPU {10:0}/{11:0}/{12:0} (Splitwise constant.yaml); rates: Splitwise perf_model.csv {13} anchors (throughput fit); states, transitions: A6000 TP1 anchor |",
+                i.Name, g, i.BytesPerParameter, i.IdleWatts / g, i.PrefillWatts / g, i.DecodeWatts / g, i.PrefillTokensPerSecond, i.DecodeStepsPerSecond,
+                100 * i.Uncertainty!.DynamicRelative, 100 * i.Uncertainty.RateRelative, fig.IdleWatts, fig.PrefillWatts, fig.DecodeWatts, i.GpuType);
+        }
+    }
+
+    [Fact]
+    public void Readme_table_matches_the_reference_models()
+    {
+        if (Environment.GetEnvironmentVariable("POWERTRACE_WRITE_ANCHOR") == "1") File.WriteAllLines("/tmp/pt-rows.txt", TableRows());
+        string readme = File.ReadAllText(Path.Combine(TestData.RepoRoot, "src", "PowerTrace", "models", "README.md"));
+        foreach (string row in TableRows()) Assert.Contains(row, readme);
+    }
+}
