@@ -13,7 +13,7 @@ Describe 'Get-PowerModel' {
         $list.Count | Should -BeGreaterOrEqual 16
         $list.Name | Should -Contain 'H100-TP4-70B'
         $list.Name | Should -Contain 'A100-TP1-8B'
-        ($list | Format-Table | Out-String) | Should -Match 'Decode_steps/s'
+        ($list | Format-Table | Out-String -Width 250) | Should -Match 'Decode_steps/s'
         (Get-PowerModel -ListAvailable -Name 'A100-*').Count | Should -Be 8
     }
     It 'returns a model with provenance naming its sources' {
