@@ -14,6 +14,7 @@
         'formats/Model.Format.ps1xml'
         'formats/Analysis.Format.ps1xml'
         'formats/Synthesis.Format.ps1xml'
+        'formats/Derivation.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
@@ -31,6 +32,7 @@
         'Invoke-TraceSynthesis'
         'Merge-PowerTrace'
         'New-PowerReport'
+        'Get-PowerModel'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -36,12 +36,13 @@ namespace PowerTrace.Core.Model
     /// <summary>Where a power model came from: training traces, when and by what it was made.</summary>
     public sealed class ModelProvenance
     {
-        public ModelProvenance(IReadOnlyList<TrainingTrace> traces, DateTime createdUtc, string toolVersion, string? derivation = null)
+        public ModelProvenance(IReadOnlyList<TrainingTrace> traces, DateTime createdUtc, string toolVersion, string? derivation = null, ModelUncertainty? uncertainty = null)
         {
             Traces = traces ?? Array.Empty<TrainingTrace>();
             CreatedUtc = DateTime.SpecifyKind(createdUtc, DateTimeKind.Utc);
             ToolVersion = toolVersion ?? "";
             Derivation = derivation;
+            Uncertainty = uncertainty;
         }
 
         /// <summary>Training traces, in the order given.</summary>
@@ -52,8 +53,13 @@ namespace PowerTrace.Core.Model
         public string ToolVersion { get; }
         /// <summary>For models derived from another (e.g. scaled to an unmeasured configuration): how; null for fitted models.</summary>
         public string? Derivation { get; }
+        /// <summary>Uncertainty band of a derived model; null for fitted models.</summary>
+        public ModelUncertainty? Uncertainty { get; }
 
         /// <summary>A copy with a derivation note.</summary>
-        public ModelProvenance WithDerivation(string derivation) => new ModelProvenance(Traces, CreatedUtc, ToolVersion, derivation);
+        public ModelProvenance WithDerivation(string derivation) => new ModelProvenance(Traces, CreatedUtc, ToolVersion, derivation, Uncertainty);
+
+        /// <summary>A copy with a derivation note and an uncertainty band.</summary>
+        public ModelProvenance WithDerivation(string derivation, ModelUncertainty? uncertainty) => new ModelProvenance(Traces, CreatedUtc, ToolVersion, derivation, uncertainty);
     }
 }

@@ -23,7 +23,8 @@ namespace PowerTrace.Core.Model
     ///   "transitions": { "contextScheme", "contextCount", "contextBinCounts": [c],
     ///                    "initial": [c][k] = P(state | context),
     ///                    "probabilities": [k][c][k] = P(next | current, context of the next bin) },
-    ///   "provenance": { "createdUtc", "toolVersion", "derivation", "traces": [ { "name", "powerFile", "workloadFile",
+    ///   "provenance": { "createdUtc", "toolVersion", "derivation", "uncertainty" (derived models only:
+    ///                   { "idleRelative", "dynamicRelative", "rateRelative", "bound" }), "traces": [ { "name", "powerFile", "workloadFile",
     ///                   "startUtc", "endUtc", "binCount", "validBinCount" } ] } }
     /// </code>
     /// Numbers are written in shortest round-trip form, so Save then Load gives back the same model exactly.
@@ -141,6 +142,16 @@ namespace PowerTrace.Core.Model
             w.WriteString("createdUtc", pr.CreatedUtc.ToString("o", CultureInfo.InvariantCulture));
             w.WriteString("toolVersion", pr.ToolVersion);
             WriteStr(w, "derivation", pr.Derivation);
+            if (pr.Uncertainty != null)
+            {
+                var u = pr.Uncertainty;
+                w.WriteStartObject("uncertainty");
+                Num(w, "idleRelative", u.IdleRelative);
+                Num(w, "dynamicRelative", u.DynamicRelative);
+                Num(w, "rateRelative", u.RateRelative);
+                w.WriteString("bound", u.Bound.ToString());
+                w.WriteEndObject();
+            }
             w.WriteStartArray("traces");
             foreach (var tr in pr.Traces)
             {
@@ -237,7 +248,11 @@ namespace PowerTrace.Core.Model
             var traces = new List<TrainingTrace>();
             foreach (var tr in Arr(pr, "traces").EnumerateArray())
                 traces.Add(new TrainingTrace(Str(tr, "name") ?? "", Str(tr, "powerFile"), Str(tr, "workloadFile"), Date(tr, "startUtc"), Date(tr, "endUtc"), Int(tr, "binCount"), Int(tr, "validBinCount")));
-            var prov = new ModelProvenance(traces, Date(pr, "createdUtc"), Str(pr, "toolVersion") ?? "", Str(pr, "derivation"));
+            ModelUncertainty? unc = null;
+            if (pr.TryGetProperty("uncertainty", out var ue) && ue.ValueKind == JsonValueKind.Object)
+                unc = new ModelUncertainty(Dbl(ue, "idleRelative"), Dbl(ue, "dynamicRelative"), Dbl(ue, "rateRelative"),
+                    (ModelBound)Enum.Parse(typeof(ModelBound), Str(ue, "bound") ?? nameof(ModelBound.Central)));
+            var prov = new ModelProvenance(traces, Date(pr, "createdUtc"), Str(pr, "toolVersion") ?? "", Str(pr, "derivation"), unc);
             return new PowerModel(config, bin, states, profile, transitions, prov);
         }
 

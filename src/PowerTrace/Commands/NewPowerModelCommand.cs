@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using PowerTrace.Core.Derivation;
 using PowerTrace.Core.Errors;
+using PowerTrace.Core.Hardware;
 using PowerTrace.Core.Model;
 using PowerTrace.Core.Traces;
 using PowerTrace.Core.Workload;
@@ -13,7 +15,9 @@ namespace PowerTrace.Commands
     /// <summary>
     /// New-PowerModel: fits the compositional power model (Gaussian-mixture states, workload-conditioned
     /// transitions, AR(1) power within a state) to measured node power traces, each paired with the request
-    /// log or engine-state series recorded at the same time.
+    /// log or engine-state series recorded at the same time; or (-From) derives one for a configuration nobody measured
+    /// from measured or reference models and the target's facts (PowerModelDeriver), or gives a derived model's
+    /// Low/High variant (-Bound).
     /// </summary>
     [Cmdlet(VerbsCommon.New, "PowerModel", DefaultParameterSetName = RequestsSet)]
     [OutputType(typeof(PowerModel))]
@@ -21,12 +25,52 @@ namespace PowerTrace.Commands
     {
         private const string RequestsSet = "Requests";
         private const string EngineStateSet = "EngineState";
+        private const string DeriveSet = "Derive";
         private readonly List<PowerSeries> _traces = new List<PowerSeries>();
+        private readonly List<PowerModel> _from = new List<PowerModel>();
 
         /// <summary>Measured node power traces of one configuration (pipeline).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = RequestsSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = EngineStateSet)]
         [ValidateNotNull]
         public PowerSeries[]? Trace { get; set; }
+
+        /// <summary>Source models to derive from (measured fits or reference models; pipeline).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DeriveSet)]
+        [ValidateNotNull]
+        public PowerModel[]? From { get; set; }
+
+        /// <summary>Target GPU (GPU catalog name or alias, e.g. H100, A100-80GB, H200, MI300X); default the source's GPU.</summary>
+        [Parameter(ParameterSetName = DeriveSet)]
+        [ArgumentCompleter(typeof(GpuNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Gpu { get; set; }
+
+        /// <summary>GPUs per node of the target: a multiple of -TensorParallel (default: equal to it, one replica per node).</summary>
+        [Parameter(ParameterSetName = DeriveSet)]
+        [ValidateRange(1, 1024)]
+        public int GpuCount { get; set; }
+
+        /// <summary>Total parameters of the target model, e.g. 70e9 (default: the source's, from the model catalog).</summary>
+        [Parameter(ParameterSetName = DeriveSet)]
+        public double Parameters { get; set; } = double.NaN;
+
+        /// <summary>Parameters active per token for a mixture-of-experts model (default: all).</summary>
+        [Parameter(ParameterSetName = DeriveSet)]
+        public double ActiveParameters { get; set; } = double.NaN;
+
+        /// <summary>Bytes per weight of the target (2 = BF16, 1 = 8-bit weights; default 2).</summary>
+        [Parameter(ParameterSetName = DeriveSet)]
+        public double BytesPerParameter { get; set; } = 2;
+
+        /// <summary>Transformer layers of the target model (default: from the model catalog, else estimated from the size).</summary>
+        [Parameter(ParameterSetName = DeriveSet)]
+        [ValidateRange(1, 10000)]
+        public int Layers { get; set; }
+
+        /// <summary>Low, Central (default) or High end of the derived model's uncertainty band.</summary>
+        [Parameter(ParameterSetName = DeriveSet)]
+        public ModelBound Bound { get; set; } = ModelBound.Central;
 
         /// <summary>Request logs, one per trace, in the same order.</summary>
         [Parameter(Mandatory = true, ParameterSetName = RequestsSet)]
@@ -39,26 +83,31 @@ namespace PowerTrace.Commands
         public EngineStateSeries[]? EngineState { get; set; }
 
         /// <summary>Fixed number of states (else chosen by BIC over MinStates..MaxStates).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         [ValidateRange(1, PowerModel.MaxStates)]
         public int StateCount { get; set; }
 
         /// <summary>Smallest state count the BIC sweep tries (default 3).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         [ValidateRange(1, PowerModel.MaxStates)]
         public int MinStates { get; set; } = 3;
 
         /// <summary>Largest state count the BIC sweep tries (default 12).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         [ValidateRange(1, PowerModel.MaxStates)]
         public int MaxStates { get; set; } = 12;
 
         /// <summary>Seed of the mixture fit's random starts.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         public ulong Seed { get; set; } = 1;
 
         /// <summary>GPU type (overrides the traces' metadata).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         public string? GpuType { get; set; }
 
         /// <summary>Served model name (overrides the traces' metadata).</summary>
@@ -71,12 +120,14 @@ namespace PowerTrace.Commands
         public int TensorParallel { get; set; }
 
         /// <summary>Idle watts per GPU (default: measured with nothing in flight).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         [ValidateRange(0.0, 100000.0)]
         public double IdleWattsPerGpu { get; set; } = double.NaN;
 
         /// <summary>TDP watts per GPU (default: the GPU type's nominal TDP, else the highest measured bin).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         [ValidateRange(0.0, 100000.0)]
         public double TdpWattsPerGpu { get; set; } = double.NaN;
 
@@ -88,10 +139,12 @@ namespace PowerTrace.Commands
         protected override void ProcessRecord()
         {
             if (Trace != null) _traces.AddRange(Trace);
+            if (From != null) _from.AddRange(From);
         }
 
         protected override void EndProcessing()
         {
+            if (ParameterSetName == DeriveSet) { EndDerive(); return; }
             try
             {
                 var workloads = (object[]?)Requests ?? EngineState ?? Array.Empty<object>();
@@ -135,6 +188,61 @@ namespace PowerTrace.Commands
             catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException || ex is OperationCanceledException || ex is ArgumentException)
             {
                 CompleteProgress();
+                ThrowCoreError(ex, null);
+            }
+        }
+
+        private void EndDerive()
+        {
+            try
+            {
+                var bound = MyInvocation.BoundParameters;
+                bool retarget = bound.ContainsKey(nameof(Gpu)) || bound.ContainsKey(nameof(TensorParallel)) || bound.ContainsKey(nameof(Parameters))
+                    || bound.ContainsKey(nameof(GpuCount)) || bound.ContainsKey(nameof(ModelName)) || bound.ContainsKey(nameof(ActiveParameters))
+                    || bound.ContainsKey(nameof(BytesPerParameter)) || bound.ContainsKey(nameof(Layers));
+                if (_from.Count == 0)
+                    throw new InvalidSettingException("NoSourceModel", "From", "No source model was given: derive from at least one measured (or reference) power model.");
+                PowerModel model;
+                if (!retarget)
+                {
+                    if (_from.Count != 1)
+                        throw new InvalidSettingException("NoTargetGiven", "Gpu", "Several source models but no target: give -Gpu, -TensorParallel or -Parameters to derive one model from them.");
+                    model = ModelVariants.WithBound(_from[0], Bound);
+                    WriteVerbose($"{Bound} variant of {_from[0].Configuration}.");
+                }
+                else
+                {
+                    var src = _from[0].Configuration;
+                    var gpu = GpuCatalog.Find(Gpu ?? src.GpuType);
+                    int tp = bound.ContainsKey(nameof(TensorParallel)) ? TensorParallel : src.TensorParallel;
+                    string? name = ModelName;
+                    double p = Parameters;
+                    if (double.IsNaN(p))
+                    {
+                        var llm = LlmCatalog.TryFind(ModelName ?? src.ModelName);
+                        if (llm == null)
+                            throw new InvalidSettingException("InvalidModelSize", "Parameters",
+                                $"The target's size is unknown: '{ModelName ?? src.ModelName ?? "(no model name)"}' is not in the model catalog. Give -Parameters (e.g. 70e9).");
+                        p = llm.Parameters;
+                        if (double.IsNaN(ActiveParameters)) ActiveParameters = llm.ActiveParameters;
+                        name ??= src.ModelName;
+                    }
+                    var target = new DerivationTarget(gpu, tp, p, GpuCount, ActiveParameters, BytesPerParameter, name, Layers);
+                    WriteVerbose($"Deriving {target} from {_from.Count} source model(s).");
+                    model = PowerModelDeriver.Derive(_from, target);
+                    WriteVerbose(model.Provenance.Derivation ?? "");
+                    model = ModelVariants.WithBound(model, Bound);
+                }
+                if (Path != null)
+                {
+                    string full = ResolveOutputPath(Path);
+                    PowerModelJson.Save(model, full);
+                    WriteVerbose($"Saved the model to {full}.");
+                }
+                WriteObject(model);
+            }
+            catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
+            {
                 ThrowCoreError(ex, null);
             }
         }
