@@ -8,6 +8,14 @@ Each trace must be paired with the workload recorded at the same time: a request
 All traces must share one bin width, which becomes the model's bin (Import-PowerTrace bins at 0.25 s by default), and one configuration: traces whose GPU type, GPU count, model or TP degree disagree are refused. Traces are accumulated from the pipeline and the model is fitted once, after the last one. The model is written to the pipeline and, with -Path, also saved as JSON (as Export-PowerModel writes it).
 '@
     Parameters  = @{
+        From              = 'Derive parameter set: the source models to derive from (measured fits from New-PowerModel, saved models from Import-PowerModel, or reference models from Get-PowerModel); accepts pipeline input. Several sources of one GPU at different tensor-parallel degrees are interpolated rather than scaled from one. With only -Bound, returns the Low or High variant of a derived model.'
+        Gpu               = 'Derive: the target GPU, by name or alias from the GPU catalog (A100-40GB, A100-80GB, H100, H200, B200, L40S, MI300X, RTX A6000; tab-completed). An unknown GPU fails with UnknownGpu. Default: the source''s GPU.'
+        GpuCount          = 'Derive: GPUs per node of the target, a multiple of -TensorParallel (default: equal to it, one replica per node); otherwise InvalidTensorParallel.'
+        Parameters        = 'Derive: total parameters of the target model, e.g. 70e9 (default: the source''s, from the model catalog). Zero or negative fails with InvalidModelSize; weights that do not fit the GPUs'' memory fail with ModelDoesNotFit.'
+        ActiveParameters  = 'Derive: parameters active per token for a mixture-of-experts model (default: all parameters). Decode and prefill rates scale with the active parameters.'
+        BytesPerParameter = 'Derive: bytes per weight of the target (2 = BF16, 1 = 8-bit weights; default 2). Sets the bytes read per decode step and the memory check.'
+        Layers            = 'Derive: transformer layers of the target model (default: from the model catalog, else estimated from the size); enters the tensor-parallel communication term of the rate rule.'
+        Bound             = 'Derive: Low, Central (default) or High end of the derived model''s uncertainty band on state powers and token rates. Synthesize with Low and High to show a planner a range.'
         Trace           = 'Measured node power traces of one configuration (PowerSeries, usually from Import-PowerTrace), all at the same bin width. Accepts pipeline input; NaN bins (gaps) are skipped.'
         Requests        = 'Request logs (from Import-RequestTrace), one per trace in the same order, recorded while the trace was measured. Each must have requests within its trace (WorkloadDoesNotOverlapTrace).'
         EngineState     = 'Engine-state series (from Import-EngineState), one per trace in the same order, recorded while the trace was measured; bins outside a series are treated as idle. Align the engine clock with Import-EngineState -TimeOffset.'
@@ -24,6 +32,10 @@ All traces must share one bin width, which becomes the model's bin (Import-Power
     }
     Inputs      = @('PowerTrace.Core.Traces.PowerSeries')
     Examples    = @(
+        @{
+            Code    = "`$h100 = Get-PowerModel -Name H100-TP4-70B`n`$h200 = New-PowerModel -From `$h100 -Gpu H200 -TensorParallel 8 -Parameters 70e9`n`$h200.Provenance.Derivation`n'Low', 'High' | ForEach-Object { New-PowerModel -From `$h200 -Bound `$_ } | Select-Object @{ n = 'Bound'; e = { `$_.Provenance.Uncertainty.Bound } }, IdleWatts, NameplateWatts"
+            Remarks = 'Derives a model for a configuration nobody measured (Llama-2-70B on H200 at TP8) from a reference model, prints the rules that were applied, then the low and high variants of its uncertainty band.'
+        }
         @{
             Code    = "`$raw = '../shared/data/llmservingsim-a6000/raw_data'`n`$power = Import-PowerTrace `$raw/gpu_power_log_tp1.txt -GpuType 'RTX A6000' -ModelName Llama-3.1-8B-Instruct`n`$engine = Import-EngineState `$raw/vllm_pulse_power_tp1.txt -Year 2025 -TimeOffset 8:00:00`n`$model = New-PowerModel -Trace `$power -EngineState `$engine -TensorParallel 1 -Path ./a6000-tp1.json`n`$model.States | Format-Table"
             Remarks = 'Fits a model to the measured RTX A6000 TP1 recording (nvidia-smi every 200 ms, binned at 0.25 s) with the vLLM log recorded beside it, whose clock runs 8 hours behind the power log. BIC picks five states here, from idle near 33 W to decode near 299 W; the model is also saved to a6000-tp1.json.'
