@@ -15,7 +15,7 @@ namespace PowerTrace.Commands
     /// transitions, AR(1) power within a state) to measured node power traces, each paired with the request
     /// log or engine-state series recorded at the same time.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "PowerModel", DefaultParameterSetName = RequestsSet)]
+    [Cmdlet(VerbsCommon.New, "PowerModel", DefaultParameterSetName = RequestsSet, SupportsShouldProcess = true)]
     [OutputType(typeof(PowerModel))]
     public sealed class NewPowerModelCommand : PowerTraceCmdlet
     {
@@ -80,10 +80,14 @@ namespace PowerTrace.Commands
         [ValidateRange(0.0, 100000.0)]
         public double TdpWattsPerGpu { get; set; } = double.NaN;
 
-        /// <summary>Also save the model to this JSON file.</summary>
+        /// <summary>Also save the model to this JSON file (-WhatIf/-Confirm apply to this write only).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
+
+        /// <summary>Overwrite an existing -Path file.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -92,6 +96,18 @@ namespace PowerTrace.Commands
 
         protected override void EndProcessing()
         {
+            // The file is checked before the fit; -WhatIf skips only the write (the model is still fitted and returned).
+            string? savePath = null;
+            if (Path != null)
+            {
+                string full = ResolveOutputPath(Path);
+                if (ShouldProcess(full, "Save power model"))
+                {
+                    if (File.Exists(full) && !Force)
+                        ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+                    savePath = full;
+                }
+            }
             try
             {
                 var workloads = (object[]?)Requests ?? EngineState ?? Array.Empty<object>();
@@ -124,11 +140,10 @@ namespace PowerTrace.Commands
                 if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
                 var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);
                 CompleteProgress();
-                if (Path != null)
+                if (savePath != null)
                 {
-                    string full = ResolveOutputPath(Path);
-                    PowerModelJson.Save(model, full);
-                    WriteVerbose($"Saved the model to {full}.");
+                    PowerModelJson.Save(model, savePath);
+                    WriteVerbose($"Saved the model to {savePath}.");
                 }
                 WriteObject(model);
             }
