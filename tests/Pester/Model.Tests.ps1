@@ -23,6 +23,17 @@ Describe 'New-PowerModel' {
     It 'refuses a trace count that does not match the workloads' {
         { New-PowerModel -Trace $trace, $trace -EngineState $engine } | Should -Throw -ErrorId 'WorkloadCountMismatch,PowerTrace.Commands.NewPowerModelCommand'
     }
+    It 'does not replace a -Path file without -Force, and -WhatIf skips only the write' {
+        $path = Join-Path $tmp 'exists.json'
+        'keep' | Set-Content $path
+        { $trace | New-PowerModel -EngineState $engine -StateCount 3 -Path $path } | Should -Throw -ErrorId 'FileExists,PowerTrace.Commands.NewPowerModelCommand'
+        Get-Content $path | Should -Be 'keep'
+        $model = $trace | New-PowerModel -EngineState $engine -StateCount 3 -Path $path -WhatIf
+        $model.StateCount | Should -Be 3
+        Get-Content $path | Should -Be 'keep'
+        $trace | New-PowerModel -EngineState $engine -StateCount 3 -Path $path -Force | Out-Null
+        (Import-PowerModel -Path $path).StateCount | Should -Be 3
+    }
     It 'refuses a workload recorded at another time' {
         $late = Import-EngineState -Path (Join-Path $raw 'vllm_pulse_power_tp1.txt') -Year 2025
         { $trace | New-PowerModel -EngineState $late } | Should -Throw -ErrorId 'WorkloadDoesNotOverlapTrace,PowerTrace.Commands.NewPowerModelCommand'
@@ -38,6 +49,7 @@ Describe 'Export-PowerModel and Import-PowerModel' {
         $back.States.MeanWatts | Should -Be $model.States.MeanWatts
         $back.Configuration.IdleWattsPerGpu | Should -Be $model.Configuration.IdleWattsPerGpu
         { $model | Export-PowerModel -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'FileExists,PowerTrace.Commands.ExportPowerModelCommand'
+        $model | Export-PowerModel -Path $path -WhatIf -ErrorAction Stop  # exists, no -Force: only the what-if message
         $model | Export-PowerModel -Path $path -Force -WhatIf
         $model | Export-PowerModel -Path $path -Force
     }
@@ -54,10 +66,20 @@ Describe 'Export-PowerModel and Import-PowerModel' {
 Describe 'Test-PowerModel' {
     It 'reports the model and both baselines' {
         $model = $trace | New-PowerModel -EngineState $engine
-        $rows = $trace | Test-PowerModel -Model $model -EngineState $engine -Seeds 3
+        $rows = $trace | Test-PowerModel -Model $model -EngineState $engine -Seeds 3 -WarningAction SilentlyContinue  # in-sample: warned
         $rows.Method | Should -Be @('PowerModel', 'ConstantTdp', 'ConstantMean')
         $rows[0].EnergyErrorPercent | Should -BeLessThan 5
         $rows[0].EnergyErrorPercent | Should -BeLessThan $rows[1].EnergyErrorPercent
+    }
+    It 'warns that a training trace gives in-sample numbers, and not for a held-out span' {
+        $half = [int]($trace.BinCount / 2)
+        $first = $trace.Slice(0, $half, 'first')
+        $second = $trace.Slice($half, $trace.BinCount - $half, 'second')
+        $model = $first | New-PowerModel -EngineState $engine -StateCount 3
+        $null = $second | Test-PowerModel -Model $model -EngineState $engine -Seeds 1 -WarningVariable held -WarningAction SilentlyContinue
+        $held | Should -BeNullOrEmpty
+        $null = $first | Test-PowerModel -Model $model -EngineState $engine -Seeds 1 -WarningVariable inSample -WarningAction SilentlyContinue
+        "$inSample" | Should -Match 'in-sample'
     }
     It 'refuses a trace binned at another width' {
         $model = $trace | New-PowerModel -EngineState $engine

@@ -177,6 +177,7 @@ namespace PowerTrace.Core.Synthesis
                     else
                         for (int g = 0; g < p.Groups; g++) series.Add(ToSeries(p, g, layout, model, start, pueMilli));
                 }
+                SynthesisOrigin.TagAll(series, SynthesisOrigin.FromSettings(settings));
                 sw.Stop();
                 return new SynthesisResult(series, files, siteServers, first, end, settings.ShardIndex, settings.ShardCount,
                     requests, (long)nLocal * nBins, sw.Elapsed.TotalSeconds, b);

@@ -65,6 +65,22 @@ namespace PowerTrace.Core.Synthesis
         /// </summary>
         public string? OutFile { get; set; }
 
+        /// <summary>
+        /// The CSV files a run with <see cref="OutFile"/> writes, in <see cref="Outputs"/> order (full paths; empty
+        /// without an output file): the file itself for one level, "&lt;name&gt;.&lt;Level&gt;&lt;ext&gt;" beside it for several.
+        /// </summary>
+        public IReadOnlyList<string> OutputFilePaths()
+        {
+            if (OutFile == null || Outputs == null) return Array.Empty<string>();
+            string full = System.IO.Path.GetFullPath(OutFile);
+            if (Outputs.Count == 1) return new[] { full };
+            string dir = System.IO.Path.GetDirectoryName(full) ?? ".";
+            var paths = new List<string>(Outputs.Count);
+            foreach (var o in Outputs)
+                paths.Add(System.IO.Path.Combine(dir, System.IO.Path.GetFileNameWithoutExtension(full) + "." + o.Level + System.IO.Path.GetExtension(full)));
+            return paths;
+        }
+
         /// <summary>Largest in-memory output allowed, bytes (default 1 GiB); bigger outputs need <see cref="OutFile"/>.</summary>
         public long MaxInMemoryBytes { get; set; } = 1L << 30;
 

@@ -34,12 +34,12 @@ namespace PowerTrace.Commands
         protected override void ProcessRecord()
         {
             string full = ResolveOutputPath(Path!);
+            if (!ShouldProcess(full, "Write power model")) return;
             if (File.Exists(full) && !Force)
             {
                 WriteError(new ErrorRecord(new IOException($"'{full}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
                 return;
             }
-            if (!ShouldProcess(full, "Write power model")) return;
             try
             {
                 PowerModelJson.Save(Model!, full);

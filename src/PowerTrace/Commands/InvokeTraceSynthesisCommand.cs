@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -72,7 +73,7 @@ namespace PowerTrace.Commands
         [Parameter(ParameterSetName = ReplaySet)]
         public SwitchParameter NoLoop { get; set; }
 
-        /// <summary><para type="description">Draw (prompt, output) token pairs from this request log.</para></summary>
+        /// <summary><para type="description">Draw (prompt, output) token pairs from this request log (not with -TokenDistribution).</para></summary>
         [Parameter]
         public RequestTrace? TokenLengths { get; set; }
 
@@ -150,6 +151,10 @@ namespace PowerTrace.Commands
         [Parameter]
         public string? OutFile { get; set; }
 
+        /// <summary><para type="description">Replace existing -OutFile files.</para></summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary><para type="description">Worker threads (default: one per processor). Never changes the result.</para></summary>
         [Parameter]
         public int ThrottleLimit { get; set; }
@@ -160,7 +165,15 @@ namespace PowerTrace.Commands
             try { settings = BuildSettings(); settings.Validate(); }
             catch (PowerTraceException ex) { ThrowCoreError(ex, null); return; }
 
-            if (settings.OutFile != null && !ShouldProcess(settings.OutFile, "Write synthesized traces")) return;
+            if (settings.OutFile != null)
+            {
+                var paths = settings.OutputFilePaths();
+                if (!ShouldProcess(string.Join(", ", paths), "Write synthesized traces")) return;
+                if (!Force)
+                    foreach (string path in paths)
+                        if (File.Exists(path))
+                            ThrowTerminatingError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
+            }
 
             SynthesisProgress? latest = null;
             var task = Task.Run(() => SynthesisEngine.Run(settings, p => Volatile.Write(ref latest, p), CancellationToken));
@@ -189,6 +202,8 @@ namespace PowerTrace.Commands
 
         private SynthesisSettings BuildSettings()
         {
+            if (TokenLengths != null && TokenDistribution != null)
+                throw new InvalidSettingException("AmbiguousTokenLengths", "TokenLengths", "Give either -TokenLengths (pairs drawn from a request log) or -TokenDistribution (a named distribution), not both.");
             TokenLengthDistribution? tokens = TokenLengths != null ? new EmpiricalTokenLengths(TokenLengths)
                 : TokenDistribution != null ? LognormalTokenLengths.FromName(TokenDistribution) : null;
             SynthesisWorkload workload;
@@ -211,6 +226,9 @@ namespace PowerTrace.Commands
             bool grid = ServersPerRack >= 0 || RacksPerRow >= 0 || Rows >= 0;
             if (grid && Servers >= 0)
                 throw new InvalidSettingException("AmbiguousLayout", "Servers", "Give either -Servers or -ServersPerRack/-RacksPerRow/-Rows, not both.");
+            if (!grid && Servers < 0)
+                throw new InvalidSettingException("NoServers", "Servers",
+                    "No site layout was given: use -Servers N for one rack of N servers, or -ServersPerRack, -RacksPerRow and -Rows for a grid (a missing one counts as 1).");
             SiteLayout layout = grid ? new SiteLayout(ServersPerRack < 0 ? 1 : ServersPerRack, RacksPerRow < 0 ? 1 : RacksPerRow, Rows < 0 ? 1 : Rows)
                 : SiteLayout.Flat(Math.Max(0, Servers));
 

@@ -11,7 +11,9 @@ namespace PowerTrace.Commands
     /// <para type="synopsis">Sums shard outputs of Invoke-TraceSynthesis into the site's traces.</para>
     /// <para type="description">Traces with the same level, name, position, start, bin width and bin count are summed;
     /// the others pass through. Synthesized traces merge exactly (bit-identical to the unsharded run) by recovering the
-    /// engine's integer milliwatt sums; traces that do not round-trip are summed in double with a warning.</para>
+    /// engine's integer milliwatt sums; traces that do not round-trip are summed in double with a warning. Shards given
+    /// twice, shards of different seeds or settings and missing shards are warned about. Output is in the order of an
+    /// unsharded run.</para>
     /// </summary>
     [Cmdlet(VerbsData.Merge, "PowerTrace", DefaultParameterSetName = DefaultSet)]
     [OutputType(typeof(PowerSeries))]
@@ -24,9 +26,10 @@ namespace PowerTrace.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         public PowerSeries[] InputObject { get; set; } = null!;
 
-        /// <summary><para type="description">The synthesizing model's bin width, seconds (default 0.25).</para></summary>
+        /// <summary><para type="description">Override of the synthesizing model's bin width, seconds (default: carried by
+        /// the synthesized traces, else derived from the values).</para></summary>
         [Parameter]
-        public double ModelBinSeconds { get; set; } = 0.25;
+        public double ModelBinSeconds { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -35,13 +38,15 @@ namespace PowerTrace.Commands
 
         protected override void EndProcessing()
         {
-            IReadOnlyList<PowerSeries> merged;
-            int inexact;
-            try { merged = TraceMerger.Merge(_traces, ModelBinSeconds, out inexact); }
+            TraceMergeResult merged;
+            bool binGiven = MyInvocation.BoundParameters.ContainsKey(nameof(ModelBinSeconds));
+            try { merged = TraceMerger.Merge(_traces, binGiven ? ModelBinSeconds : (double?)null); }
             catch (PowerTraceException ex) { ThrowCoreError(ex, null); return; }
-            if (inexact > 0)
-                WriteWarning($"{inexact} group(s) of traces were not exactly mergeable (not synthesized on a {ModelBinSeconds} s grid, or too large) and were summed in double precision.");
-            foreach (var t in merged) WriteObject(t);
+            foreach (string w in merged.Warnings) WriteWarning(w);
+            if (merged.InexactGroups > 0)
+                WriteWarning($"{merged.InexactGroups} group(s) of traces were not exactly mergeable (not whole-milliwatt sums " +
+                    (binGiven ? $"on a {ModelBinSeconds} s model bin" : "of a synthesis") + ", or too large) and were summed in double precision.");
+            foreach (var t in merged.Traces) WriteObject(t);
         }
     }
 }

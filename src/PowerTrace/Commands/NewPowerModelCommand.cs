@@ -19,7 +19,7 @@ namespace PowerTrace.Commands
     /// from measured or reference models and the target's facts (PowerModelDeriver), or gives a derived model's
     /// Low/High variant (-Bound).
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "PowerModel", DefaultParameterSetName = RequestsSet)]
+    [Cmdlet(VerbsCommon.New, "PowerModel", DefaultParameterSetName = RequestsSet, SupportsShouldProcess = true)]
     [OutputType(typeof(PowerModel))]
     public sealed class NewPowerModelCommand : PowerTraceCmdlet
     {
@@ -131,10 +131,14 @@ namespace PowerTrace.Commands
         [ValidateRange(0.0, 100000.0)]
         public double TdpWattsPerGpu { get; set; } = double.NaN;
 
-        /// <summary>Also save the model to this JSON file.</summary>
+        /// <summary>Also save the model to this JSON file (-WhatIf/-Confirm apply to this write only).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
+
+        /// <summary>Overwrite an existing -Path file.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -144,7 +148,19 @@ namespace PowerTrace.Commands
 
         protected override void EndProcessing()
         {
-            if (ParameterSetName == DeriveSet) { EndDerive(); return; }
+            // The file is checked before the fit; -WhatIf skips only the write (the model is still fitted and returned).
+            string? savePath = null;
+            if (Path != null)
+            {
+                string full = ResolveOutputPath(Path);
+                if (ShouldProcess(full, "Save power model"))
+                {
+                    if (File.Exists(full) && !Force)
+                        ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+                    savePath = full;
+                }
+            }
+            if (ParameterSetName == DeriveSet) { EndDerive(savePath); return; }
             try
             {
                 var workloads = (object[]?)Requests ?? EngineState ?? Array.Empty<object>();
@@ -177,11 +193,10 @@ namespace PowerTrace.Commands
                 if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
                 var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);
                 CompleteProgress();
-                if (Path != null)
+                if (savePath != null)
                 {
-                    string full = ResolveOutputPath(Path);
-                    PowerModelJson.Save(model, full);
-                    WriteVerbose($"Saved the model to {full}.");
+                    PowerModelJson.Save(model, savePath);
+                    WriteVerbose($"Saved the model to {savePath}.");
                 }
                 WriteObject(model);
             }
@@ -192,7 +207,7 @@ namespace PowerTrace.Commands
             }
         }
 
-        private void EndDerive()
+        private void EndDerive(string? savePath)
         {
             try
             {
@@ -233,11 +248,10 @@ namespace PowerTrace.Commands
                     WriteVerbose(model.Provenance.Derivation ?? "");
                     model = ModelVariants.WithBound(model, Bound);
                 }
-                if (Path != null)
+                if (savePath != null)
                 {
-                    string full = ResolveOutputPath(Path);
-                    PowerModelJson.Save(model, full);
-                    WriteVerbose($"Saved the model to {full}.");
+                    PowerModelJson.Save(model, savePath);
+                    WriteVerbose($"Saved the model to {savePath}.");
                 }
                 WriteObject(model);
             }

@@ -73,6 +73,13 @@ namespace PowerTrace.Commands
                         throw new InvalidSettingException("BinWidthMismatch", "Trace", $"Trace '{tr.Name}' has {tr.BinSeconds} s bins but the model was fitted at {Model.BinSeconds} s: import it with -BinSeconds {Model.BinSeconds}.");
                     features.Add(Requests != null ? TrainingWorkload.FromRequests(tr, Requests[i], Model.ServingProfile) : TrainingWorkload.FromEngineState(tr, EngineState![i]));
                 }
+                foreach (var tr in _traces)
+                {
+                    var fit = TrainedOn(Model!, tr);
+                    if (fit != null)
+                        WriteWarning($"Trace '{tr.Name}' overlaps training trace '{fit.Name}' of the model (file {System.IO.Path.GetFileName(fit.PowerFile)}, " +
+                            $"{fit.StartUtc:yyyy-MM-ddTHH:mm:ss}Z to {fit.EndUtc:yyyy-MM-ddTHH:mm:ss}Z): its numbers are in-sample, not held-out fidelity.");
+                }
                 ReportProgress("Test-PowerModel", $"Synthesizing {_traces.Count} trace(s) x {Seeds} seeds", 0.5);
                 var rows = PowerModelEvaluator.Evaluate(Model!, _traces, features, Seeds, Seed, CancellationToken);
                 CompleteProgress();
@@ -83,6 +90,25 @@ namespace PowerTrace.Commands
                 CompleteProgress();
                 ThrowCoreError(ex, null);
             }
+        }
+
+        /// <summary>
+        /// The model's training trace that <paramref name="trace"/> overlaps (same power file name, overlapping
+        /// time span), or null. File names, not full paths, are compared so that a model fitted on another
+        /// machine is still recognised; the time spans are the recorded UTC times.
+        /// </summary>
+        internal static TrainingTrace? TrainedOn(PowerModel model, PowerSeries trace)
+        {
+            if (trace.Metadata.SourceFiles.Count == 0) return null;
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string f in trace.Metadata.SourceFiles)
+                if (!string.IsNullOrEmpty(f)) names.Add(System.IO.Path.GetFileName(f));
+            foreach (var fit in model.Provenance.Traces)
+            {
+                if (string.IsNullOrEmpty(fit.PowerFile) || !names.Contains(System.IO.Path.GetFileName(fit.PowerFile!))) continue;
+                if (trace.StartUtc < fit.EndUtc && fit.StartUtc < trace.EndUtc) return fit;
+            }
+            return null;
         }
     }
 }

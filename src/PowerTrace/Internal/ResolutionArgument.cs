@@ -10,10 +10,16 @@ using PowerTrace.Core.Traces;
 namespace PowerTrace.Internal
 {
     /// <summary>
-    /// Reads durations as users write them: a TimeSpan, a number of seconds, or a string such as
-    /// "250ms", "0.25s", "1s", "1m", "15min", "1h" or "00:01:00". A hashtable maps levels to durations
+    /// Reads durations as users write them: a TimeSpan, a number of seconds of any numeric type, or a string
+    /// such as "250ms", "0.25s", "1s", "1m", "15min", "1h" or "00:01:00". A hashtable maps levels to durations
     /// (@{ Site = '250ms'; Row = '1m' }).
     /// </summary>
+    /// <remarks>
+    /// Unquoted, PowerShell reads <c>1s</c> as the Int16 1 ('s' is its short-integer suffix) and <c>1l</c> as
+    /// an Int64, so every integer and floating type counts as seconds: <c>-Resolution 1s</c> means one second.
+    /// Unit words that are not number suffixes ('250ms', 1m, '15min', 1h) reach the cmdlet as strings. Beware
+    /// <c>1d</c>: unquoted it is the decimal 1, i.e. one second; write a day as '24h' or '1.00:00:00'.
+    /// </remarks>
     internal static class ResolutionArgument
     {
         private static readonly Regex Unit = new Regex(@"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(ms|s|sec|m|min|h|hr)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -26,9 +32,16 @@ namespace PowerTrace.Internal
                 case TimeSpan t: return t.TotalSeconds;
                 case double d: return d;
                 case float f: return f;
-                case int i: return i;
-                case long l: return l;
                 case decimal m: return (double)m;
+                case byte u8: return u8;
+                case sbyte i8: return i8;
+                case short i16: return i16;
+                case ushort u16: return u16;
+                case int i32: return i32;
+                case uint u32: return u32;
+                case long i64: return i64;
+                case ulong u64: return u64;
+                case System.Numerics.BigInteger big: return (double)big;
                 case string s:
                     var match = Unit.Match(s);
                     if (match.Success)

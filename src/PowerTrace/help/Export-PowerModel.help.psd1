@@ -3,7 +3,7 @@
     Description = @'
 Export-PowerModel writes a power model (from New-PowerModel or Import-PowerModel) to a JSON file: indented UTF-8, camelCase names, "kind": "PowerTrace.PowerModel" and "schemaVersion": 1, then the configuration (GPU type and count, model, TP degree, idle and TDP watts per GPU), the bin width, the states (mean, standard deviation, share, AR(1), range and bin count of each), the serving profile, the transition tables and the provenance (training files, their UTC spans, creation time, tool version). Numbers are written in shortest round-trip form, so Import-PowerModel gives back the same model exactly; a non-finite number is written as null.
 
-The file is written whole (to a temporary file beside it, then moved into place), so a reader never sees half a model. An existing file is kept, with error FileExists, unless -Force is given. The command honours -WhatIf and -Confirm.
+The file is written whole (to a temporary file beside it, then moved into place), so a reader never sees half a model. An existing file is kept, with error FileExists, unless -Force is given. The command honours -WhatIf and -Confirm; under -WhatIf it only says what it would write, even for an existing file without -Force.
 '@
     Parameters  = @{
         Model    = 'The power model to save (PowerTrace.Core.Model.PowerModel), usually from the pipeline.'
@@ -23,7 +23,7 @@ The file is written whole (to a temporary file beside it, then moved into place)
         }
         @{
             Code    = "`$model | Export-PowerModel ./models/a6000-tp1-v2.json -WhatIf"
-            Remarks = 'Shows where the model would be written without writing it. (An existing file without -Force still gives FileExists under -WhatIf.)'
+            Remarks = 'Shows where the model would be written without writing it (no FileExists error under -WhatIf).'
         }
     )
     Notes       = @'

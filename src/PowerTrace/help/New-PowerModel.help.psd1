@@ -5,7 +5,7 @@ New-PowerModel learns the compositional model of the published study (Wilkins et
 
 Each trace must be paired with the workload recorded at the same time: a request log (-Requests, from Import-RequestTrace) or an engine-state series (-EngineState, from Import-EngineState, e.g. vLLM's 1 Hz logger lines), one per trace, in the same order. A request log without a UTC start is taken to start with its trace; requests without measured TTFT and latency are emulated with the serving profile (prefill and decode rates, concurrency limit) learned from the longest log or series. Engine-state time outside the series counts as idle (vLLM logs nothing while idle).
 
-All traces must share one bin width, which becomes the model's bin (Import-PowerTrace bins at 0.25 s by default), and one configuration: traces whose GPU type, GPU count, model or TP degree disagree are refused. Traces are accumulated from the pipeline and the model is fitted once, after the last one. The model is written to the pipeline and, with -Path, also saved as JSON (as Export-PowerModel writes it).
+All traces must share one bin width, which becomes the model's bin (Import-PowerTrace bins at 0.25 s by default), and one configuration: traces whose GPU type, GPU count, model or TP degree disagree are refused. Traces are accumulated from the pipeline and the model is fitted once, after the last one. The model is written to the pipeline and, with -Path, also saved as JSON (as Export-PowerModel writes it). As with Export-PowerModel, an existing -Path file is kept unless -Force is given (FileExists, checked before the fit); -WhatIf and -Confirm apply to the file write only: under -WhatIf the model is still fitted and returned, and nothing is written.
 '@
     Parameters  = @{
         From              = 'Derive parameter set: the source models to derive from (measured fits from New-PowerModel, saved models from Import-PowerModel, or reference models from Get-PowerModel); accepts pipeline input. Several sources of one GPU at different tensor-parallel degrees are interpolated rather than scaled from one. With only -Bound, returns the Low or High variant of a derived model.'
@@ -28,7 +28,8 @@ All traces must share one bin width, which becomes the model's bin (Import-Power
         TensorParallel  = 'Tensor-parallel degree (1 to 1024); overrides the traces'' metadata, and gives the GPU count when the traces do not know it.'
         IdleWattsPerGpu = 'Idle power of one GPU, watts. Default: the mean measured power in bins with nothing in flight for a while, else the lowest state''s mean, divided by the GPU count.'
         TdpWattsPerGpu  = 'Nameplate (TDP) power of one GPU, watts, used for NameplateWatts and the constant-TDP baseline of Test-PowerModel. Default: the GPU type''s nominal TDP (e.g. 300 W for an RTX A6000, 700 W for an H100 SXM), else the highest measured power divided by the GPU count.'
-        Path            = 'Also save the model to this JSON file (schema version 1, as Export-PowerModel writes it). An existing file is overwritten. Relative paths resolve against the current PowerShell location.'
+        Path            = 'Also save the model to this JSON file (schema version 1, as Export-PowerModel writes it). An existing file is kept (FileExists) unless -Force is given. Relative paths resolve against the current PowerShell location.'
+        Force           = 'Overwrite an existing -Path file. Without it New-PowerModel stops with FileExists before fitting.'
     }
     Inputs      = @('PowerTrace.Core.Traces.PowerSeries')
     Examples    = @(
@@ -50,7 +51,7 @@ All traces must share one bin width, which becomes the model's bin (Import-Power
         }
     )
     Notes       = @'
-Error ids: NoTrainingData (no trace), WorkloadCountMismatch (not one workload per trace), WorkloadDoesNotOverlapTrace (a workload recorded at another time), BinWidthMismatch (traces at different bin widths), ConfigurationMismatch (traces of different configurations), InvalidStateRange (-MinStates above -MaxStates), ModelHasNoStates (fewer than two measured bins); IOError or AccessDenied when -Path cannot be written; OperationStopped on Ctrl+C.
+Error ids: FileExists (the -Path file exists and -Force was not given; checked before the fit), NoTrainingData (no trace), WorkloadCountMismatch (not one workload per trace), WorkloadDoesNotOverlapTrace (a workload recorded at another time), BinWidthMismatch (traces at different bin widths), ConfigurationMismatch (traces of different configurations), InvalidStateRange (-MinStates above -MaxStates), ModelHasNoStates (fewer than two measured bins); IOError or AccessDenied when -Path cannot be written; OperationStopped on Ctrl+C.
 
 Units: watts and seconds; the model's BinSeconds is the traces' bin width, and Invoke-TraceSynthesis synthesizes at that bin. Node power is the sum of the tensor-parallel group's GPUs, so IdleWatts and NameplateWatts are per node (per-GPU value x GPU count).
 

@@ -5,7 +5,7 @@ Test-PowerModel replays each measured trace's own workload through the model: th
 
 The metrics (DESIGN.md, as in the published study): EnergyErrorPercent, 100 |sum of synthesized - sum of measured| / sum of measured; AcfRSquared, how well the autocorrelation over lags 1 to 50 bins is reproduced (1 is perfect; the constant baselines have no autocorrelation to match and score far below); KsStatistic, the two-sample Kolmogorov-Smirnov distance between the power distributions; Nrmse, RMSE / (max - min of the measurement); P95ErrorPercent and P99ErrorPercent, relative errors of the 95th and 99th percentiles; plus Bins, MeasuredMeanWatts and SynthesizedMeanWatts.
 
-Test on traces the model was not fitted on (another recording, or another part of one, e.g. with PowerSeries.Slice): the command does not check it, and in-sample numbers flatter the model. The traces must be of the model's configuration and bin width.
+Test on traces the model was not fitted on (another recording, or another part of one, e.g. with PowerSeries.Slice): in-sample numbers flatter the model. The command compares each trace with the model's training provenance (Provenance.Traces) and writes a warning that the numbers are in-sample when a trace comes from a training power file (same file name) and its UTC span overlaps that training trace's span; it still reports them. The traces must be of the model's configuration and bin width.
 '@
     Parameters  = @{
         Model       = 'The power model to test (from New-PowerModel or Import-PowerModel).'
@@ -31,7 +31,7 @@ Test on traces the model was not fitted on (another recording, or another part o
         }
     )
     Notes       = @'
-Error ids: WorkloadCountMismatch (not one workload per trace), BinWidthMismatch (a trace at another bin width than the model: import it with Import-PowerTrace -BinSeconds equal to the model's BinSeconds), ConfigurationMismatch (a trace of another GPU type, GPU count, model or TP degree), WorkloadDoesNotOverlapTrace (a workload recorded at another time); OperationStopped on Ctrl+C.
+Warnings: a trace that overlaps a training trace (in-sample). Error ids: WorkloadCountMismatch (not one workload per trace), BinWidthMismatch (a trace at another bin width than the model: import it with Import-PowerTrace -BinSeconds equal to the model's BinSeconds), ConfigurationMismatch (a trace of another GPU type, GPU count, model or TP degree), WorkloadDoesNotOverlapTrace (a workload recorded at another time); OperationStopped on Ctrl+C.
 
 Units: watts; percentages are percent (8 means 8 %); Bins counts the bins compared per run.
 

@@ -63,4 +63,87 @@ public class ModelCmdletTests
         }
         finally { File.Delete(file); }
     }
+
+    private static string Raw => TestData.Path_("llmservingsim-a6000", "raw_data");
+
+    private static string Load => $@"
+        $t = Import-PowerTrace -Path '{Raw}/gpu_power_log_tp2.txt' -GpuType 'RTX A6000'
+        $e = Import-EngineState -Path '{Raw}/vllm_pulse_power_tp2.txt' -Year 2025 -TimeOffset '08:00:00'";
+
+    private static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "pt-cmd-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void New_PowerModel_Path_needs_Force_to_replace_a_file_and_honours_WhatIf()
+    {
+        string dir = TempDir();
+        try
+        {
+            string existing = Path.Combine(dir, "m.json"), fresh = Path.Combine(dir, "new.json");
+            File.WriteAllText(existing, "keep");
+
+            using var ps = Shell();
+            ps.AddScript(Load + $"\n$t | New-PowerModel -EngineState $e -StateCount 3 -Path '{existing}'");
+            Assert.Empty(ps.Invoke());
+            Assert.Equal("FileExists,PowerTrace.Commands.NewPowerModelCommand", Assert.Single(ps.Streams.Error).FullyQualifiedErrorId);
+            Assert.Equal("keep", File.ReadAllText(existing));
+
+            using var whatIf = Shell();
+            whatIf.AddScript(Load + $"\n$t | New-PowerModel -EngineState $e -StateCount 3 -Path '{fresh}' -WhatIf\n$t | New-PowerModel -EngineState $e -StateCount 3 -Path '{existing}' -WhatIf");
+            var models = whatIf.Invoke();
+            Assert.False(whatIf.HadErrors, string.Join("; ", whatIf.Streams.Error));
+            Assert.Equal(2, models.Count(m => m.BaseObject is PowerModel)); // the model is still fitted and returned
+            Assert.False(File.Exists(fresh));
+            Assert.Equal("keep", File.ReadAllText(existing));
+
+            using var force = Shell();
+            force.AddScript(Load + $"\n$t | New-PowerModel -EngineState $e -StateCount 3 -Path '{existing}' -Force");
+            Assert.IsType<PowerModel>(Assert.Single(force.Invoke()).BaseObject);
+            Assert.False(force.HadErrors, string.Join("; ", force.Streams.Error));
+            Assert.Contains("PowerTrace.PowerModel", File.ReadAllText(existing));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Export_PowerModel_WhatIf_on_an_existing_file_only_says_what_if()
+    {
+        string dir = TempDir();
+        try
+        {
+            string existing = Path.Combine(dir, "m.json");
+            File.WriteAllText(existing, "keep");
+            using var ps = Shell();
+            ps.AddScript(Load + $"\n$m = $t | New-PowerModel -EngineState $e -StateCount 3\n$m | Export-PowerModel -Path '{existing}' -WhatIf");
+            Assert.Empty(ps.Invoke());
+            Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error));
+            Assert.Equal("keep", File.ReadAllText(existing));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Test_PowerModel_warns_when_a_trace_was_in_the_training_set()
+    {
+        using var ps = Shell();
+        ps.AddScript(Load + @"
+            $half = [int]($t.BinCount / 2)
+            $first = $t.Slice(0, $half, 'first half')
+            $second = $t.Slice($half, $t.BinCount - $half, 'second half')
+            $m = $first | New-PowerModel -EngineState $e -StateCount 3
+            $null = $second | Test-PowerModel -Model $m -EngineState $e -Seeds 1
+            'held-out done'
+            $null = $first | Test-PowerModel -Model $m -EngineState $e -Seeds 1");
+        var output = ps.Invoke();
+        Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error));
+        Assert.Equal("held-out done", Assert.Single(output).BaseObject);
+        var warning = Assert.Single(ps.Streams.Warning);
+        Assert.Contains("'first half'", warning.Message);
+        Assert.Contains("gpu_power_log_tp2.txt", warning.Message);
+        Assert.Contains("in-sample", warning.Message);
+    }
 }
