@@ -14,21 +14,10 @@ namespace PowerTrace.Commands
     /// </summary>
     [Cmdlet(VerbsData.Import, "EngineState", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(EngineStateSeries))]
-    public sealed class ImportEngineStateCommand : PowerTraceCmdlet
+    public sealed class ImportEngineStateCommand : FileReadingCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
 
-        /// <summary>Files to read; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[]? Path { get; set; }
 
-        /// <summary>Files to read, taken literally. Bound from Get-ChildItem output.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[]? LiteralPath { get; set; }
 
         /// <summary>Year of the log's first line (the log's times carry none).</summary>
         [Parameter(Mandatory = true)]
@@ -46,8 +35,7 @@ namespace PowerTrace.Commands
 
         protected override void ProcessRecord()
         {
-            bool literal = ParameterSetName == LiteralPathSet;
-            foreach (string file in ResolveFiles(literal ? LiteralPath : Path, literal))
+            foreach (string file in InputFiles())
             {
                 var options = new VllmLogOptions
                 {

@@ -15,21 +15,10 @@ namespace PowerTrace.Commands
     /// </summary>
     [Cmdlet(VerbsData.Import, "PowerTrace", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(PowerSeries))]
-    public sealed class ImportPowerTraceCommand : PowerTraceCmdlet
+    public sealed class ImportPowerTraceCommand : FileReadingCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
 
-        /// <summary>Files to read; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[]? Path { get; set; }
 
-        /// <summary>Files to read, taken literally (no wildcards). Bound from Get-ChildItem output.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[]? LiteralPath { get; set; }
 
         /// <summary>Format; Auto detects it from the content.</summary>
         [Parameter]
@@ -97,8 +86,7 @@ namespace PowerTrace.Commands
 
         protected override void ProcessRecord()
         {
-            bool literal = ParameterSetName == LiteralPathSet;
-            foreach (string file in ResolveFiles(literal ? LiteralPath : Path, literal))
+            foreach (string file in InputFiles())
             {
                 var skipped = new List<ImportNotice>();
                 var empty = new List<ImportNotice>();

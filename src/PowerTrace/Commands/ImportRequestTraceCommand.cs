@@ -14,21 +14,10 @@ namespace PowerTrace.Commands
     /// </summary>
     [Cmdlet(VerbsData.Import, "RequestTrace", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(RequestTrace))]
-    public sealed class ImportRequestTraceCommand : PowerTraceCmdlet
+    public sealed class ImportRequestTraceCommand : FileReadingCmdlet
     {
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
 
-        /// <summary>Files to read; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[]? Path { get; set; }
 
-        /// <summary>Files to read, taken literally. Bound from Get-ChildItem output.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[]? LiteralPath { get; set; }
 
         /// <summary>Format; Auto detects it.</summary>
         [Parameter]
@@ -68,8 +57,7 @@ namespace PowerTrace.Commands
 
         protected override void ProcessRecord()
         {
-            bool literal = ParameterSetName == LiteralPathSet;
-            foreach (string file in ResolveFiles(literal ? LiteralPath : Path, literal))
+            foreach (string file in InputFiles())
             {
                 var options = new RequestImportOptions
                 {
