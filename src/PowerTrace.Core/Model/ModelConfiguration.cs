@@ -31,10 +31,15 @@ namespace PowerTrace.Core.Model
         /// <summary>Thermal design power (nameplate) of one GPU, watts.</summary>
         public double TdpWattsPerGpu { get; }
 
-        /// <summary>Nominal TDP of a few common data-centre GPUs, watts; NaN when the type is not known.</summary>
+        /// <summary>
+        /// Nominal TDP of a GPU type, watts: from the GPU catalog (<see cref="Hardware.GpuCatalog"/>) when
+        /// the name or an alias matches, else from the family name (PCIe variants, older parts); NaN when unknown.
+        /// </summary>
         public static double KnownTdpWatts(string? gpuType)
         {
             if (string.IsNullOrEmpty(gpuType)) return double.NaN;
+            var spec = Hardware.GpuCatalog.TryFind(gpuType);
+            if (spec != null) return spec.TdpWatts;
             string t = gpuType!.ToUpperInvariant().Replace(" ", "").Replace("-", "").Replace("NVIDIA", "");
             if (t.Contains("A6000")) return 300;
             if (t.Contains("H200")) return 700;
