@@ -107,10 +107,15 @@ public static class SynthesisBenchmark
         double Time(Action<int> a)
         {
             a(0);
-            var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-            for (int s = 0; s < servers; s++) a(s);
-            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-            return cpu.TotalSeconds * 1e9 / ((double)servers * nBins);
+            double best = double.MaxValue;
+            for (int round = 0; round < 3; round++)
+            {
+                var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+                for (int s = 0; s < servers; s++) a(s);
+                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+                best = Math.Min(best, cpu.TotalSeconds * 1e9 / ((double)servers * nBins));
+            }
+            return best;
         }
         double busy = 0;
         emu.Emulate(works[0], f, nBins); WorkloadContext.Compute(f, ctx);
@@ -121,9 +126,15 @@ public static class SynthesisBenchmark
         double chainNs = Time(s => { var r = Rng.ForStream(1, (ulong)s); syn.SampleContexts(ctx, ref r, watts); });
         double allNs = Time(s => { var r = Rng.ForStream(1, (ulong)s); syn.Synthesize(works[s], ref r, watts); });
         Console.WriteLine($"{_ratePerServer} req/s per server, {works[0].Count} requests/day, busy bins {busy / nBins:P1}: dense emulate {emuNs:0.0} ns/bin + contexts {ctxNs:0.0}; EmulateContexts {emuCtxNs:0.0}; chain {chainNs:0.0}, Synthesize {allNs:0.0} ns/bin (one thread, CPU time)");
+        var gen = new RequestBuffer();
+        double arrNs = Time(s => { gen.Clear(); var r = Rng.ForStream(3, (ulong)s); rate.Generate(DateTime.SpecifyKind(new DateTime(2025, 1, 1), DateTimeKind.Utc), 86400, 1.0, LognormalTokenLengths.AzureConversation, ref r, gen); });
         var idle = new IdleModel();
-        var e = SynthesisEngine.Run(Settings(idle, 1000, 86400, null));
-        Console.WriteLine($"engine only (idle model), 1,000 servers x 1 day: {e.ServerBinsPerSecond / 1e6:0} M server-bins/s");
+        var settings = Settings(idle, 200, 86400, null);
+        settings.MaxDegreeOfParallelism = 1;
+        double idleNs = Time(s => { if (s == 0) SynthesisEngine.Run(settings); }) * servers / 200;
+        settings.Model = model;
+        double engineNs = Time(s => { if (s == 0) SynthesisEngine.Run(settings); }) * servers / 200;
+        Console.WriteLine($"arrivals {arrNs:0.0} ns/bin; engine with an idle model {idleNs:0.0}; whole engine (real model, 200 servers x 1 day, Site + Row) {engineNs:0.0} ns/bin (one thread, CPU time)");
         return 0;
     }
 

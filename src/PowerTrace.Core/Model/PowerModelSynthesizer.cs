@@ -23,6 +23,7 @@ namespace PowerTrace.Core.Model
         private readonly ServingEmulator _emulator;
         private readonly WorkloadFeatures _features;
         private readonly float[] _stay; // [(cur*C + ctx)*2 + {0,1}]: cumulative bounds [lo, hi) of next == cur in that row
+        private readonly float[] _par;  // [state*8 + {mu, sd, phi, innov, min, max}]: one cache line per state
         private byte[] _contexts = Array.Empty<byte>();
         // Chain state of the server begun last (block mode).
         private Rng _rng;
@@ -36,6 +37,12 @@ namespace PowerTrace.Core.Model
             _emulator = new ServingEmulator(model.ServingProfile);
             _features = new WorkloadFeatures(model.BinSeconds, 0);
             int k = _c.K, cc = _c.C;
+            _par = new float[k * 8];
+            for (int st = 0; st < k; st++)
+            {
+                _par[st * 8] = _c.Mu[st]; _par[st * 8 + 1] = _c.Sd[st]; _par[st * 8 + 2] = _c.Phi[st];
+                _par[st * 8 + 3] = _c.Innov[st]; _par[st * 8 + 4] = _c.Min[st]; _par[st * 8 + 5] = _c.Max[st];
+            }
             _stay = new float[k * cc * 2];
             for (int cur = 0; cur < k; cur++)
                 for (int ctx = 0; ctx < cc; ctx++)
@@ -129,7 +136,7 @@ namespace PowerTrace.Core.Model
             float z = _z;
             fixed (byte* cx0 = ctx)
             fixed (float* outp0 = watts)
-            fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max, stay = _stay)
+            fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max, stay = _stay, par = _par)
             fixed (float* tab = StandardNormalTable.Table)
             {
                 byte* cx = cx0 + start;
@@ -148,22 +155,23 @@ namespace PowerTrace.Core.Model
                     outp[0] = v0 < mn[s] ? mn[s] : v0 > mx[s] ? mx[s] : v0;
                     i = 1;
                 }
-                int stride = cc * k;
                 for (; i < len; i++)
                 {
                     ulong r = rng.NextUInt64();
                     float u = (r >> 40) * (1f / 16777216f);
                     int rc = s * cc + cx[i];
                     // Staying is the common case: [lo, hi) of the current state's own slot in the row.
-                    if (!(u >= stay[2 * rc] && u < stay[2 * rc + 1]))
+                    float* st = stay + 2 * rc;
+                    if (!(u >= st[0] && u < st[1]))
                     {
                         float* row = cum + rc * k;
                         s = 0;
                         while (u >= row[s]) s++;
                     }
-                    z = phi[s] * z + innov[s] * StandardNormalTable.FromBits(tab, r);
-                    float v = mu[s] + sd[s] * z;
-                    outp[i] = v < mn[s] ? mn[s] : v > mx[s] ? mx[s] : v;
+                    float* q = par + s * 8;
+                    z = q[2] * z + q[3] * StandardNormalTable.FromBits(tab, r);
+                    float v = q[0] + q[1] * z;
+                    outp[i] = v < q[4] ? q[4] : v > q[5] ? q[5] : v;
                 }
             }
             _rng = rng; _state = s; _z = z;

@@ -59,18 +59,18 @@ namespace PowerTrace.Core.Model
         {
             if (!(active > NothingInFlight) && !(waiting > NothingInFlight) && !(promptTokens > 0f) && !(decodeBatch > NothingInFlight))
                 return 255;
+            // Bucket = number of edges at or below the value, unrolled over the scheme's fixed edges
+            // (PromptEdgesTokensPerSecond, DecodeEdges; a test checks they agree).
             int p = 0;
             if (promptTokens > 0f)
             {
                 float rate = promptTokens * invBinSeconds;
-                p = 1;
-                var pe = PromptEdgesTokensPerSecond;
-                while (p - 1 < pe.Length && rate >= pe[p - 1]) p++;
+                p = 1 + (rate >= 256f ? 1 : 0) + (rate >= 1024f ? 1 : 0) + (rate >= 4096f ? 1 : 0) + (rate >= 16384f ? 1 : 0);
             }
-            int d = 0;
-            var de = DecodeEdges;
-            while (d < de.Length && decodeBatch >= de[d]) d++;
-            return (byte)(IdleEdgesSeconds.Length + 1 + p * (de.Length + 1) + d);
+            float x = decodeBatch;
+            int d = (x >= 0.5f ? 1 : 0) + (x >= 1.5f ? 1 : 0) + (x >= 3f ? 1 : 0) + (x >= 6f ? 1 : 0)
+                + (x >= 12f ? 1 : 0) + (x >= 24f ? 1 : 0) + (x >= 48f ? 1 : 0);
+            return (byte)(7 + p * 8 + d);
         }
 
         /// <summary>Idle context for a given time since the last busy bin, seconds.</summary>

@@ -41,7 +41,14 @@ namespace PowerTrace.Core.Workload
         {
             _p = profile ?? throw new ArgumentNullException(nameof(profile));
             _invPrefill = 1.0 / profile.PrefillTokensPerSecond;
+            int m = Math.Min(profile.MaxConcurrentRequests, 4096) + 1;
+            _stepSeconds = new double[m];
+            _stepRate = new double[m];
+            for (int d = 1; d < m; d++) { _stepSeconds[d] = profile.DecodeStepSeconds(d); _stepRate[d] = 1.0 / _stepSeconds[d]; }
         }
+
+        // DecodeStepSeconds(d) and its reciprocal for batch sizes up to the concurrency limit (same values, no division).
+        private readonly double[] _stepSeconds, _stepRate;
 
         /// <summary>The profile this emulator serves with.</summary>
         public ServingProfile Profile => _p;
@@ -168,7 +175,7 @@ namespace PowerTrace.Core.Workload
                     if (chunked)
                     {
                         double c = Math.Min(Math.Max(budget - d, 1), pending);
-                        double stepTime = c * _invPrefill + _p.DecodeStepSeconds(d);
+                        double stepTime = c * _invPrefill + (d < _stepSeconds.Length ? _stepSeconds[d] : _p.DecodeStepSeconds(d));
                         prefillRate = c / stepTime;
                         stepRate = d > 0 ? 1.0 / stepTime : 0;
                     }
@@ -179,7 +186,7 @@ namespace PowerTrace.Core.Workload
                 }
                 else if (d > 0)
                 {
-                    stepRate = 1.0 / _p.DecodeStepSeconds(d);
+                    stepRate = d < _stepRate.Length ? _stepRate[d] : 1.0 / _p.DecodeStepSeconds(d);
                 }
 
                 double dtArr = nArr < n ? arrA[arrO + nArr] - t : double.PositiveInfinity;

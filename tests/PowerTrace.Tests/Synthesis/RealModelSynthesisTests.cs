@@ -94,6 +94,29 @@ public class RealModelSynthesisTests
     }
 
     [Fact]
+    public void BusyContextBucketsFollowTheSchemeEdges()
+    {
+        var pe = WorkloadContext.PromptEdgesTokensPerSecond;
+        var de = WorkloadContext.DecodeEdges;
+        var rates = new List<float> { 0f, 1f, 20000f, 1e6f };
+        foreach (float e in pe) rates.AddRange(new[] { e, e * (1 - 1e-6f), e * (1 + 1e-6f) });
+        var batches = new List<float> { 0f, 0.005f, 0.02f, 100f };
+        foreach (float e in de) batches.AddRange(new[] { e, e - 1e-5f, e + 1e-5f });
+        foreach (float r in rates)
+            foreach (float d in batches)
+            {
+                int p = 0;
+                if (r > 0) { p = 1; while (p - 1 < pe.Length && r >= pe[p - 1]) p++; }
+                int db = 0;
+                while (db < de.Length && d >= de[db]) db++;
+                bool busy = r > 0 || d > WorkloadContext.NothingInFlight;
+                int expected = busy ? WorkloadContext.IdleContexts + p * WorkloadContext.DecodeBuckets + db : 255;
+                Assert.Equal(expected, WorkloadContext.BusyOf(0, 0, r * 0.25f, d, 4f));
+            }
+        Assert.Equal(WorkloadContext.Count - 1, WorkloadContext.BusyOf(100, 0, 1e5f, 100, 1f));
+    }
+
+    [Fact]
     public void NoRequestsGiveLongIdleEverywhere()
     {
         var em = new ServingEmulator(KnownTruth.Profile);
