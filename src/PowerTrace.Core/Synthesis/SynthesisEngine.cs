@@ -136,10 +136,15 @@ namespace PowerTrace.Core.Synthesis
                 int chunk = Math.Max(1, Math.Min(16, nLocal / (threads * 4)));
                 int chunks = (nLocal + chunk - 1) / chunk;
                 long done = 0, requests = 0;
-                var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-                Parallel.For(0, chunks, options,
-                    () => NewWorker(model, nBins, needNode, plans),
-                    (c, state, w) =>
+                // A fixed pool: one worker (synthesizer, buffers, level sums) per thread, pulling chunks of servers
+                // from a shared counter (Parallel.For over chunks would re-create workers whenever it recycles a task).
+                int workers = Math.Max(1, Math.Min(threads, chunks));
+                int nextChunk = -1;
+                var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+                Parallel.For(0, workers, options, _ =>
+                {
+                    var w = NewWorker(model, nBins, needNode, plans);
+                    for (int c = Interlocked.Increment(ref nextChunk); c < chunks; c = Interlocked.Increment(ref nextChunk))
                     {
                         int s0 = first + c * chunk, s1 = Math.Min(end, s0 + chunk);
                         for (int s = s0; s < s1; s++)
@@ -181,13 +186,10 @@ namespace PowerTrace.Core.Synthesis
                         }
                         long d = Interlocked.Add(ref done, s1 - s0);
                         progress?.Invoke(new SynthesisProgress("Synthesizing", d, nLocal));
-                        return w;
-                    },
-                    w =>
-                    {
-                        for (int li = 0; li < plans.Count; li++) Flush(plans[li], li, w);
-                        Interlocked.Add(ref requests, w.RequestCount);
-                    });
+                    }
+                    for (int li = 0; li < plans.Count; li++) Flush(plans[li], li, w);
+                    Interlocked.Add(ref requests, w.RequestCount);
+                });
 
                 // 4. Outputs.
                 var series = new List<PowerSeries>();

@@ -169,7 +169,7 @@ namespace PowerTrace.Core.Workload
                 // Rates until the next event.
                 int d = _heapCount;
                 bool prefilling = pHead < nAdm;
-                double prefillRate = 0, stepRate = 0;
+                double prefillRate = 0, stepRate = 0, stepSeconds = 0;
                 if (prefilling)
                 {
                     if (chunked)
@@ -178,6 +178,7 @@ namespace PowerTrace.Core.Workload
                         double stepTime = c * _invPrefill + (d < _stepSeconds.Length ? _stepSeconds[d] : _p.DecodeStepSeconds(d));
                         prefillRate = c / stepTime;
                         stepRate = d > 0 ? 1.0 / stepTime : 0;
+                        stepSeconds = stepTime;
                     }
                     else
                     {
@@ -186,12 +187,13 @@ namespace PowerTrace.Core.Workload
                 }
                 else if (d > 0)
                 {
-                    stepRate = d < _stepRate.Length ? _stepRate[d] : 1.0 / _p.DecodeStepSeconds(d);
+                    if (d < _stepRate.Length) { stepRate = _stepRate[d]; stepSeconds = _stepSeconds[d]; }
+                    else { stepSeconds = _p.DecodeStepSeconds(d); stepRate = 1.0 / stepSeconds; }
                 }
 
                 double dtArr = nArr < n ? arrA[arrO + nArr] - t : double.PositiveInfinity;
                 double dtPre = prefilling ? headRemaining / prefillRate : double.PositiveInfinity;
-                double dtDec = stepRate > 0 ? (_heapMark[0] - steps) / stepRate : double.PositiveInfinity;
+                double dtDec = stepRate > 0 ? (_heapMark[0] - steps) * stepSeconds : double.PositiveInfinity;
                 if (dtDec < 0) dtDec = 0;
                 double dt = Math.Min(dtArr, Math.Min(dtPre, dtDec));
                 if (double.IsPositiveInfinity(dt)) break;
