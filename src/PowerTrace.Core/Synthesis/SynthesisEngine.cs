@@ -141,11 +141,12 @@ namespace PowerTrace.Core.Synthesis
                 int workers = Math.Max(1, Math.Min(threads, chunks));
                 int nextChunk = -1;
                 var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
-                Parallel.For(0, workers, options, _ =>
+                Parallel.For(0, workers, options, (_, loop) =>
                 {
                     var w = NewWorker(model, nBins, needNode, plans);
                     for (int c = Interlocked.Increment(ref nextChunk); c < chunks; c = Interlocked.Increment(ref nextChunk))
                     {
+                        if (loop.ShouldExitCurrentIteration) return; // another worker failed
                         int s0 = first + c * chunk, s1 = Math.Min(end, s0 + chunk);
                         for (int s = s0; s < s1; s++)
                         {
