@@ -7,17 +7,28 @@ using PowerTrace.Core.Workload;
 namespace PowerTrace.Core.Model
 {
     /// <summary>
-    /// Per-thread synthesis engine of a <see cref="PowerModel"/>: runs the serving emulator into a reused
-    /// feature buffer, maps bins to contexts, samples the state chain and the AR(1) power within each state.
+    /// Per-thread synthesis engine of a <see cref="PowerModel"/>: runs the serving emulator straight into
+    /// per-bin context ids (<see cref="ServingEmulator.EmulateContexts"/>), then samples the state chain and the
+    /// AR(1) power within each state, whole-horizon or block by block (<see cref="IBlockServerSynthesizer"/>).
     /// Not thread-safe: create one per worker. Allocates nothing per call once its buffers have grown.
     /// </summary>
-    public sealed class PowerModelSynthesizer : IServerSynthesizer
+    /// <remarks>
+    /// Generator use: one 64-bit draw per bin (top 24 bits pick the state, low 24 bits the Gaussian), so a
+    /// block split never changes the output.
+    /// </remarks>
+    public sealed class PowerModelSynthesizer : IBlockServerSynthesizer
     {
         private readonly PowerModel _model;
         private readonly CompiledChain _c;
         private readonly ServingEmulator _emulator;
         private readonly WorkloadFeatures _features;
+        private readonly float[] _stay; // [(cur*C + ctx)*2 + {0,1}]: cumulative bounds [lo, hi) of next == cur in that row
+        private readonly float[] _par;  // [state*8 + {mu, sd, phi, innov, min, max}]: one cache line per state
         private byte[] _contexts = Array.Empty<byte>();
+        // Chain state of the server begun last (block mode).
+        private Rng _rng;
+        private int _n, _pos, _state;
+        private float _z;
 
         internal PowerModelSynthesizer(PowerModel model)
         {
@@ -25,6 +36,21 @@ namespace PowerTrace.Core.Model
             _c = model.Chain;
             _emulator = new ServingEmulator(model.ServingProfile);
             _features = new WorkloadFeatures(model.BinSeconds, 0);
+            int k = _c.K, cc = _c.C;
+            _par = new float[k * 8];
+            for (int st = 0; st < k; st++)
+            {
+                _par[st * 8] = _c.Mu[st]; _par[st * 8 + 1] = _c.Sd[st]; _par[st * 8 + 2] = _c.Phi[st];
+                _par[st * 8 + 3] = _c.Innov[st]; _par[st * 8 + 4] = _c.Min[st]; _par[st * 8 + 5] = _c.Max[st];
+            }
+            _stay = new float[k * cc * 2];
+            for (int cur = 0; cur < k; cur++)
+                for (int ctx = 0; ctx < cc; ctx++)
+                {
+                    int row = (cur * cc + ctx) * k;
+                    _stay[(cur * cc + ctx) * 2] = cur == 0 ? 0f : _c.Cum[row + cur - 1];
+                    _stay[(cur * cc + ctx) * 2 + 1] = _c.Cum[row + cur];
+                }
         }
 
         /// <summary>The model this engine samples.</summary>
@@ -35,8 +61,33 @@ namespace PowerTrace.Core.Model
         /// </summary>
         public void Synthesize(ServerWorkload work, ref Rng rng, Span<float> gpuWatts)
         {
-            _emulator.Emulate(work, _features, gpuWatts.Length);
-            SynthesizeFromFeatures(_features, ref rng, gpuWatts);
+            int n = gpuWatts.Length;
+            EmulateContexts(work, n);
+            Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, gpuWatts);
+        }
+
+        /// <summary>Starts a server for block-wise synthesis (see <see cref="IBlockServerSynthesizer"/>).</summary>
+        public void Begin(ServerWorkload work, Rng rng, int binCount)
+        {
+            if (binCount < 0) throw new ArgumentOutOfRangeException(nameof(binCount));
+            EmulateContexts(work, binCount);
+            _rng = rng; _n = binCount; _pos = 0; _state = 0; _z = 0;
+        }
+
+        /// <summary>The next <c>gpuWatts.Length</c> bins of the server begun last.</summary>
+        public void Next(Span<float> gpuWatts)
+        {
+            int len = gpuWatts.Length;
+            if (len > _n - _pos) throw new ArgumentException($"Only {_n - _pos} bins are left of this server.", nameof(gpuWatts));
+            if (len == 0) return;
+            SampleRange(_contexts, _pos, len, gpuWatts);
+            _pos += len;
+        }
+
+        private void EmulateContexts(ServerWorkload work, int n)
+        {
+            if (_contexts.Length < n) _contexts = new byte[Math.Max(n, _contexts.Length * 2)];
+            _emulator.EmulateContexts(work, _model.BinSeconds, n, _contexts);
         }
 
         /// <summary>
@@ -66,41 +117,64 @@ namespace PowerTrace.Core.Model
             Sample(contexts, ref rng, watts);
         }
 
-        private unsafe void Sample(ReadOnlySpan<byte> ctx, ref Rng rngRef, Span<float> watts)
+        private void Sample(ReadOnlySpan<byte> ctx, ref Rng rng, Span<float> watts)
         {
             int n = ctx.Length;
             if (n == 0) return;
-            int k = _c.K, cc = _c.C;
-            var rng = rngRef; // local copy: the generator's state stays in registers
-            fixed (byte* cx = ctx)
-            fixed (float* outp = watts)
-            fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max)
-            fixed (float* tab = StandardNormalTable.Table)
-            {
-                // First bin: state from P(state | context), residual from the stationary N(0, 1).
-                ulong r = rng.NextUInt64();
-                float u = (r >> 40) * (1f / 16777216f);
-                float* row = init + cx[0] * k;
-                int s = 0;
-                while (u >= row[s]) s++;
-                float z = StandardNormalTable.FromBits(tab, r);
-                float v = mu[s] + sd[s] * z;
-                outp[0] = v < mn[s] ? mn[s] : v > mx[s] ? mx[s] : v;
-                int stride = cc * k;
-                for (int i = 1; i < n; i++)
-                {
-                    r = rng.NextUInt64();
-                    u = (r >> 40) * (1f / 16777216f);
-                    row = cum + s * stride + cx[i] * k;
-                    s = 0;
-                    while (u >= row[s]) s++;
-                    z = phi[s] * z + innov[s] * StandardNormalTable.FromBits(tab, r);
-                    v = mu[s] + sd[s] * z;
-                    outp[i] = v < mn[s] ? mn[s] : v > mx[s] ? mx[s] : v;
-                }
-            }
-            rngRef = rng;
+            _rng = rng; _pos = 0; _n = n; _state = 0; _z = 0;
+            SampleRange(ctx, 0, n, watts);
+            rng = _rng;
         }
 
+        // Samples bins [start, start + len) of ctx into watts[0, len), continuing the chain state in the fields
+        // (start 0 draws the first state from P(state | context) and a stationary residual).
+        private unsafe void SampleRange(ReadOnlySpan<byte> ctx, int start, int len, Span<float> watts)
+        {
+            int k = _c.K, cc = _c.C;
+            var rng = _rng; // local copy: the generator's state stays in registers
+            int s = _state;
+            float z = _z;
+            fixed (byte* cx0 = ctx)
+            fixed (float* outp0 = watts)
+            fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max, stay = _stay, par = _par)
+            fixed (float* tab = StandardNormalTable.Table)
+            {
+                byte* cx = cx0 + start;
+                float* outp = outp0;
+                int i = 0;
+                if (start == 0)
+                {
+                    // First bin: state from P(state | context), residual from the stationary N(0, 1).
+                    ulong r0 = rng.NextUInt64();
+                    float u0 = (r0 >> 40) * (1f / 16777216f);
+                    float* row0 = init + cx[0] * k;
+                    s = 0;
+                    while (u0 >= row0[s]) s++;
+                    z = StandardNormalTable.FromBits(tab, r0);
+                    float v0 = mu[s] + sd[s] * z;
+                    outp[0] = v0 < mn[s] ? mn[s] : v0 > mx[s] ? mx[s] : v0;
+                    i = 1;
+                }
+                for (; i < len; i++)
+                {
+                    ulong r = rng.NextUInt64();
+                    float u = (r >> 40) * (1f / 16777216f);
+                    int rc = s * cc + cx[i];
+                    // Staying is the common case: [lo, hi) of the current state's own slot in the row.
+                    float* st = stay + 2 * rc;
+                    if (!(u >= st[0] && u < st[1]))
+                    {
+                        float* row = cum + rc * k;
+                        s = 0;
+                        while (u >= row[s]) s++;
+                    }
+                    float* q = par + s * 8;
+                    z = q[2] * z + q[3] * StandardNormalTable.FromBits(tab, r);
+                    float v = q[0] + q[1] * z;
+                    outp[i] = v < q[4] ? q[4] : v > q[5] ? q[5] : v;
+                }
+            }
+            _rng = rng; _state = s; _z = z;
+        }
     }
 }

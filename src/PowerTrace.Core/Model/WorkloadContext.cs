@@ -59,18 +59,18 @@ namespace PowerTrace.Core.Model
         {
             if (!(active > NothingInFlight) && !(waiting > NothingInFlight) && !(promptTokens > 0f) && !(decodeBatch > NothingInFlight))
                 return 255;
+            // Bucket = number of edges at or below the value, unrolled over the scheme's fixed edges
+            // (PromptEdgesTokensPerSecond, DecodeEdges; a test checks they agree).
             int p = 0;
             if (promptTokens > 0f)
             {
                 float rate = promptTokens * invBinSeconds;
-                p = 1;
-                var pe = PromptEdgesTokensPerSecond;
-                while (p - 1 < pe.Length && rate >= pe[p - 1]) p++;
+                p = 1 + (rate >= 256f ? 1 : 0) + (rate >= 1024f ? 1 : 0) + (rate >= 4096f ? 1 : 0) + (rate >= 16384f ? 1 : 0);
             }
-            int d = 0;
-            var de = DecodeEdges;
-            while (d < de.Length && decodeBatch >= de[d]) d++;
-            return (byte)(IdleEdgesSeconds.Length + 1 + p * (de.Length + 1) + d);
+            float x = decodeBatch;
+            int d = (x >= 0.5f ? 1 : 0) + (x >= 1.5f ? 1 : 0) + (x >= 3f ? 1 : 0) + (x >= 6f ? 1 : 0)
+                + (x >= 12f ? 1 : 0) + (x >= 24f ? 1 : 0) + (x >= 48f ? 1 : 0);
+            return (byte)(7 + p * 8 + d);
         }
 
         /// <summary>Idle context for a given time since the last busy bin, seconds.</summary>
@@ -122,6 +122,133 @@ namespace PowerTrace.Core.Model
                 : $"prefill >={PromptEdgesTokensPerSecond[PromptEdgesTokensPerSecond.Length - 1]} tok/s";
             string ds = d == 0 ? "no decode" : d < DecodeEdges.Length ? $"decode batch {DecodeEdges[d - 1]}-{DecodeEdges[d]}" : $"decode batch >={DecodeEdges[DecodeEdges.Length - 1]}";
             return ps + ", " + ds;
+        }
+    }
+
+    /// <summary>
+    /// Streams the serving emulator's piecewise-constant intervals straight into per-bin context ids, with
+    /// the same bin averages and idle-age rule as <see cref="WorkloadContext.Compute"/> over dense features:
+    /// partial bins at interval ends are averaged, bins wholly inside one interval get that interval's context
+    /// by a fill, and the idle stretches between busy bins are filled by age bucket. Cost O(intervals + bins / 8).
+    /// Not thread-safe; reusable.
+    /// </summary>
+    internal sealed class ContextBinner
+    {
+        private byte[] _out = Array.Empty<byte>();
+        private int _n, _cur;
+        private double _bs, _horizon;
+        private float _inv;
+        private double _invBs;
+        private double _a, _w, _p, _d;
+        private long _sinceBusy;
+        private readonly int[] _edgeBins = new int[WorkloadContext.IdleEdgesSeconds.Length];
+
+        /// <summary>Bin width, seconds.</summary>
+        public double BinSeconds => _bs;
+
+        /// <summary>Horizon, seconds (bins × width).</summary>
+        public double HorizonSeconds => _horizon;
+
+        /// <summary>Starts a sequence of <paramref name="binCount"/> bins written to <paramref name="output"/>.</summary>
+        public void Reset(double binSeconds, int binCount, byte[] output)
+        {
+            if (output.Length < binCount) throw new ArgumentException("The context buffer is too short.", nameof(output));
+            _out = output; _n = binCount; _cur = 0; _bs = binSeconds; _horizon = binCount * binSeconds;
+            _inv = (float)(1.0 / binSeconds);
+            _invBs = 1.0 / binSeconds;
+            _a = _w = _p = _d = 0;
+            _sinceBusy = long.MaxValue / 2;
+            for (int j = 0; j < _edgeBins.Length; j++) _edgeBins[j] = (int)Math.Ceiling(WorkloadContext.IdleEdgesSeconds[j] / binSeconds - 1e-9);
+        }
+
+        /// <summary>
+        /// Adds an interval [t0, t1) (seconds from bin 0, not before the previous interval's end) with constant
+        /// active, queued and decoding request counts and prompt tokens prefilled per bin width.
+        /// </summary>
+        public void Add(double t0, double t1, int active, int queued, int decode, double promptPerBin)
+        {
+            if (t0 < 0) t0 = 0;
+            if (t1 > _horizon) t1 = _horizon;
+            if (!(t1 > t0)) return;
+            double x0 = t0 * _invBs, x1 = t1 * _invBs; // bins from bin 0 (exact for power-of-two widths such as 0.25 s)
+            int b0 = (int)x0, b1 = (int)x1;
+            if (b0 >= _n) return;
+            if (b1 > _n) b1 = _n;
+            if (b0 > _cur) Advance(b0);
+            if (b0 == b1)
+            {
+                double f = x1 - x0;
+                _a += active * f; _w += queued * f; _d += decode * f; _p += promptPerBin * f;
+                return;
+            }
+            double f0 = (b0 + 1) - x0;
+            _a += active * f0; _w += queued * f0; _d += decode * f0; _p += promptPerBin * f0;
+            FinishBin();
+            if (b1 > b0 + 1)
+            {
+                byte c = WorkloadContext.BusyOf(active, queued, (float)promptPerBin, decode, _inv);
+                if (c == 255) IdleFill(b0 + 1, b1);
+                else
+                {
+                    byte[] o = _out;
+                    for (int i = b0 + 1; i < b1; i++) o[i] = c;
+                    _sinceBusy = 0;
+                }
+            }
+            _cur = b1;
+            if (b1 < _n)
+            {
+                double f1 = x1 - b1;
+                if (f1 > 0) { _a = active * f1; _w = queued * f1; _d = decode * f1; _p = promptPerBin * f1; }
+            }
+        }
+
+        /// <summary>Writes the remaining bins (the open bin and the idle tail).</summary>
+        public void Finish()
+        {
+            if (_cur < _n) Advance(_n);
+        }
+
+        // Closes the open bin _cur, idles (_cur, b), and opens b.
+        private void Advance(int b)
+        {
+            FinishBin();
+            IdleFill(_cur + 1, b);
+            _cur = b;
+        }
+
+        // Writes the open bin _cur from its accumulated averages and clears them.
+        private void FinishBin()
+        {
+            if (_cur >= _n) return;
+            byte c = WorkloadContext.BusyOf((float)_a, (float)_w, (float)_p, (float)_d, _inv);
+            _a = _w = _p = _d = 0;
+            if (c != 255) { _out[_cur] = c; _sinceBusy = 0; }
+            else IdleFill(_cur, _cur + 1);
+        }
+
+        // Bins [i0, i1) with nothing in flight: idle-age contexts continuing from the last busy bin.
+        private void IdleFill(int i0, int i1)
+        {
+            if (i1 > _n) i1 = _n;
+            if (i0 >= i1) return;
+            int[] edges = _edgeBins;
+            int ni = edges.Length;
+            long age = _sinceBusy + 1; // age of bin i0
+            int b = 0;
+            while (b < ni && age > edges[b]) b++;
+            byte[] o = _out;
+            int i = i0;
+            while (i < i1)
+            {
+                int end = b == ni ? i1 : (int)Math.Min(i1, i + (edges[b] - _sinceBusy));
+                if (end - i < 16) for (int x = i; x < end; x++) o[x] = (byte)b;
+                else new Span<byte>(o, i, end - i).Fill((byte)b);
+                _sinceBusy += end - i;
+                i = end;
+                b++;
+            }
+            if (_sinceBusy > long.MaxValue / 4) _sinceBusy = long.MaxValue / 4;
         }
     }
 }

@@ -21,6 +21,9 @@ namespace PowerTrace.Core.Synthesis
         /// <summary>GPUs per node (model replica).</summary>
         int GpuCount { get; }
 
+        /// <summary>Number of power states; a model with none cannot synthesize (ModelHasNoStates).</summary>
+        int StateCount { get; }
+
         /// <summary>
         /// Expected seconds one request occupies a server when it runs alone (prefill plus decode), from
         /// the model's serving profile. Least-loaded routing uses it to estimate each server's backlog.
@@ -41,6 +44,21 @@ namespace PowerTrace.Core.Synthesis
         /// with the node's GPU power for the given requests. Deterministic for a given <paramref name="rng"/> state.
         /// </summary>
         void Synthesize(ServerWorkload work, ref Rng rng, Span<float> gpuWatts);
+    }
+
+    /// <summary>
+    /// A synthesizer that can hand one server's power out in consecutive blocks, so the engine quantizes and
+    /// sums each block while it is in cache instead of materializing the whole horizon.
+    /// <c>Begin</c> then <c>Next</c> calls covering <c>binCount</c> bins must produce exactly what
+    /// <see cref="IServerSynthesizer.Synthesize"/> would (same values, same generator consumption).
+    /// </summary>
+    public interface IBlockServerSynthesizer : IServerSynthesizer
+    {
+        /// <summary>Starts a server of <paramref name="binCount"/> bins; <paramref name="rng"/> is copied (the caller's is left as is).</summary>
+        void Begin(ServerWorkload work, Rng rng, int binCount);
+
+        /// <summary>Fills <paramref name="gpuWatts"/> with the next <c>gpuWatts.Length</c> bins of the server begun last.</summary>
+        void Next(Span<float> gpuWatts);
     }
 
     /// <summary>

@@ -31,8 +31,13 @@ namespace PowerTrace.Core.Synthesis
     /// and shard sums add up exactly. A trace's watts are (double)sum / (1000 · bins per output bin); the
     /// facility's are (double)(site sum · PUE thousandths) / (10⁶ · bins per output bin). The quantization
     /// error is at most 0.5 mW (plus single-precision rounding, below 0.2 mW) per server and bin.</para>
-    /// <para><b>Memory.</b> Per worker: the model's scratch, 8-12 bytes per model bin and one output-bin sum per
-    /// level; plus each in-memory level's groups × output bins × 16 bytes. Levels written to CSV keep their
+    /// <para><b>Blocks.</b> A model whose synthesizer implements <see cref="IBlockServerSynthesizer"/> (the real
+    /// power model does) hands each server's power out in blocks of <see cref="BlockBins"/> model bins; each block
+    /// is quantized and summed into every level while in cache. Other models fill a whole-horizon buffer that
+    /// is then processed in the same blocks. Either way the sums are the same integers.</para>
+    /// <para><b>Memory.</b> Per worker: the model's scratch (the real model: 1 byte per model bin of contexts),
+    /// a 4,096-bin block (4 bytes per model bin of the horizon more for models without blocks) and one output-bin
+    /// sum per level; plus each in-memory level's groups × output bins × 16 bytes. Levels written to CSV keep their
     /// sums in a spill file beside the output and are transposed to rows in blocks of bounded size.</para>
     /// </remarks>
     public static class SynthesisEngine
@@ -49,9 +54,14 @@ namespace PowerTrace.Core.Synthesis
             public string? FilePath;
         }
 
+        // Model bins synthesized, quantized and summed at a time per server (kept in L1/L2).
+        internal const int BlockBins = 4096;
+
         private sealed class Worker
         {
             public IServerSynthesizer Synth = null!;
+            public IBlockServerSynthesizer? BlockSynth;
+            public float[]? Full;   // whole-horizon GPU watts, for synthesizers without blocks
             public float[] Gpu = null!;
             public int[] NodeMw = null!;
             public int[] ServerMw = null!;
@@ -126,11 +136,17 @@ namespace PowerTrace.Core.Synthesis
                 int chunk = Math.Max(1, Math.Min(16, nLocal / (threads * 4)));
                 int chunks = (nLocal + chunk - 1) / chunk;
                 long done = 0, requests = 0;
-                var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-                Parallel.For(0, chunks, options,
-                    () => NewWorker(model, nBins, needNode, plans),
-                    (c, state, w) =>
+                // A fixed pool: one worker (synthesizer, buffers, level sums) per thread, pulling chunks of servers
+                // from a shared counter (Parallel.For over chunks would re-create workers whenever it recycles a task).
+                int workers = Math.Max(1, Math.Min(threads, chunks));
+                int nextChunk = -1;
+                var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+                Parallel.For(0, workers, options, (_, loop) =>
+                {
+                    var w = NewWorker(model, nBins, needNode, plans);
+                    for (int c = Interlocked.Increment(ref nextChunk); c < chunks; c = Interlocked.Increment(ref nextChunk))
                     {
+                        if (loop.ShouldExitCurrentIteration) return; // another worker failed
                         int s0 = first + c * chunk, s1 = Math.Min(end, s0 + chunk);
                         for (int s = s0; s < s1; s++)
                         {
@@ -150,19 +166,31 @@ namespace PowerTrace.Core.Synthesis
                             }
                             w.RequestCount += work.Count;
                             var rng = Rng.ForStream(seed, (ulong)s);
-                            w.Synth.Synthesize(work, ref rng, new Span<float>(w.Gpu, 0, nBins));
-                            Quantize(w, nBins, needNode, baseMw, nonGpuBase, nonGpuShare);
-                            for (int li = 0; li < plans.Count; li++) Accumulate(plans[li], li, w, s, layout);
+                            for (int li = 0; li < plans.Count; li++) SelectGroup(plans[li], li, w, s, layout);
+                            if (w.BlockSynth != null) w.BlockSynth.Begin(work, rng, nBins);
+                            else
+                            {
+                                if (w.Full == null) w.Full = new float[nBins];
+                                w.Synth.Synthesize(work, ref rng, new Span<float>(w.Full, 0, nBins));
+                            }
+                            for (int b0 = 0; b0 < nBins; b0 += BlockBins)
+                            {
+                                int len = Math.Min(BlockBins, nBins - b0);
+                                if (w.BlockSynth != null)
+                                {
+                                    w.BlockSynth.Next(new Span<float>(w.Gpu, 0, len));
+                                    Quantize(w.Gpu, 0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare);
+                                }
+                                else Quantize(w.Full!, b0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare);
+                                for (int li = 0; li < plans.Count; li++) Accumulate(plans[li], li, w, b0, len);
+                            }
                         }
                         long d = Interlocked.Add(ref done, s1 - s0);
                         progress?.Invoke(new SynthesisProgress("Synthesizing", d, nLocal));
-                        return w;
-                    },
-                    w =>
-                    {
-                        for (int li = 0; li < plans.Count; li++) Flush(plans[li], li, w);
-                        Interlocked.Add(ref requests, w.RequestCount);
-                    });
+                    }
+                    for (int li = 0; li < plans.Count; li++) Flush(plans[li], li, w);
+                    Interlocked.Add(ref requests, w.RequestCount);
+                });
 
                 // 4. Outputs.
                 var series = new List<PowerSeries>();
@@ -196,12 +224,15 @@ namespace PowerTrace.Core.Synthesis
 
         private static Worker NewWorker(IServerPowerModel model, int nBins, bool needNode, List<LevelPlan> plans)
         {
+            var synth = model.CreateSynthesizer();
+            int block = Math.Min(BlockBins, nBins);
             var w = new Worker
             {
-                Synth = model.CreateSynthesizer(),
-                Gpu = new float[nBins],
-                ServerMw = new int[nBins],
-                NodeMw = needNode ? new int[nBins] : Array.Empty<int>(),
+                Synth = synth,
+                BlockSynth = synth as IBlockServerSynthesizer,
+                Gpu = new float[block],
+                ServerMw = new int[block],
+                NodeMw = needNode ? new int[block] : Array.Empty<int>(),
                 Acc = new long[plans.Count][],
                 Current = new int[plans.Count],
             };
@@ -212,9 +243,9 @@ namespace PowerTrace.Core.Synthesis
         // GPU watts are clamped to [0, 2 MW] per server (NaN is a model bug and is not guarded).
         private const float MaxGpuWatts = 2e6f;
 
-        private static void Quantize(Worker w, int nBins, bool needNode, long baseMw, double nonGpuBase, double share)
+        // Quantizes gpu[off, off + len) into w.ServerMw / w.NodeMw [0, len).
+        private static void Quantize(float[] gpu, int off, int len, Worker w, bool needNode, long baseMw, double nonGpuBase, double share)
         {
-            float[] gpu = w.Gpu;
             int[] server = w.ServerMw, node = w.NodeMw;
             if (share == 0)
             {
@@ -227,26 +258,26 @@ namespace PowerTrace.Core.Synthesis
                     var hi = new Vector<float>(MaxGpuWatts);
                     var vb = new Vector<int>(b);
                     int width = Vector<float>.Count;
-                    for (; i <= nBins - width; i += width)
+                    for (; i <= len - width; i += width)
                     {
-                        var g = Vector.Min(Vector.Max(new Vector<float>(gpu, i), Vector<float>.Zero), hi);
+                        var g = Vector.Min(Vector.Max(new Vector<float>(gpu, off + i), Vector<float>.Zero), hi);
                         var q = Vector.ConvertToInt32(g * scale + half);
                         if (needNode) q.CopyTo(node, i);
                         (q + vb).CopyTo(server, i);
                     }
                 }
-                for (; i < nBins; i++)
+                for (; i < len; i++)
                 {
-                    int q = QuantizeMilliwatts(gpu[i]);
+                    int q = QuantizeMilliwatts(gpu[off + i]);
                     if (needNode) node[i] = q;
                     server[i] = q + b;
                 }
             }
             else
             {
-                for (int i = 0; i < nBins; i++)
+                for (int i = 0; i < len; i++)
                 {
-                    float g = gpu[i];
+                    float g = gpu[off + i];
                     int q = QuantizeMilliwatts(g);
                     if (needNode) node[i] = q;
                     double gc = g < 0 ? 0 : (g > MaxGpuWatts ? MaxGpuWatts : g);
@@ -262,7 +293,7 @@ namespace PowerTrace.Core.Synthesis
             return (int)(g * 1000f + 0.5f);
         }
 
-        private static void Accumulate(LevelPlan p, int li, Worker w, int server, SiteLayout layout)
+        private static void SelectGroup(LevelPlan p, int li, Worker w, int server, SiteLayout layout)
         {
             int g = GroupOf(p.Level, layout, server) - p.FirstGroup;
             if (g != w.Current[li])
@@ -270,18 +301,42 @@ namespace PowerTrace.Core.Synthesis
                 Flush(p, li, w);
                 w.Current[li] = g;
             }
+        }
+
+        // Adds the quantized block (model bins [b0, b0 + len)) to the level's current group.
+        private static void Accumulate(LevelPlan p, int li, Worker w, int b0, int len)
+        {
             int[] src = p.Level == TraceLevel.Node ? w.NodeMw : w.ServerMw;
             long[] acc = w.Acc[li];
-            int k = p.K, outBins = p.OutBins;
+            int k = p.K;
             if (k == 1)
-                for (int j = 0; j < outBins; j++) acc[j] += src[j];
-            else
-                for (int j = 0, i = 0; j < outBins; j++)
+            {
+                int i = 0;
+                if (Vector.IsHardwareAccelerated)
                 {
-                    long s = 0;
-                    for (int e = i + k; i < e; i++) s += src[i];
-                    acc[j] += s;
+                    int width = Vector<int>.Count, half = Vector<long>.Count;
+                    for (; i <= len - width; i += width)
+                    {
+                        Vector.Widen(new Vector<int>(src, i), out Vector<long> lo, out Vector<long> hi);
+                        (new Vector<long>(acc, b0 + i) + lo).CopyTo(acc, b0 + i);
+                        (new Vector<long>(acc, b0 + i + half) + hi).CopyTo(acc, b0 + i + half);
+                    }
                 }
+                for (; i < len; i++) acc[b0 + i] += src[i];
+            }
+            else
+            {
+                int j = b0 / k, i = 0;
+                int e = k - b0 % k; // bins of output bin j left in this block
+                while (i < len)
+                {
+                    int end = Math.Min(len, i + e);
+                    long s = 0;
+                    for (; i < end; i++) s += src[i];
+                    acc[j++] += s;
+                    e = k;
+                }
+            }
         }
 
         private static void Flush(LevelPlan p, int li, Worker w)

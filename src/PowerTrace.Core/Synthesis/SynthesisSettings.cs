@@ -1,7 +1,5 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Reflection;
 using PowerTrace.Core.Errors;
 using PowerTrace.Core.Synthesis.Workloads;
 using PowerTrace.Core.Traces;
@@ -155,18 +153,13 @@ namespace PowerTrace.Core.Synthesis
         }
 
         /// <summary>
-        /// Checks a model through the interface (positive bin, finite watts, GPUs) and, where the model
-        /// exposes a <c>StateCount</c> property or a <c>States</c> collection, that it has states.
+        /// Checks a model through the interface: it has states (<see cref="IServerPowerModel.StateCount"/>),
+        /// a positive bin and a finite idle power.
         /// </summary>
         public static void ValidateModel(IServerPowerModel? model)
         {
             if (model == null) throw new InvalidSettingException("NoModel", "Model", "No power model was given.");
-            var t = model.GetType();
-            var sc = t.GetProperty("StateCount", BindingFlags.Public | BindingFlags.Instance);
-            if (sc != null && sc.GetIndexParameters().Length == 0 && sc.GetValue(model) is int n && n <= 0)
-                throw new InvalidSettingException("ModelHasNoStates", "Model", "The power model has no power states; fit it to measured traces first.");
-            var st = t.GetProperty("States", BindingFlags.Public | BindingFlags.Instance);
-            if (st != null && st.GetIndexParameters().Length == 0 && st.GetValue(model) is ICollection c && c.Count == 0)
+            if (model.StateCount <= 0)
                 throw new InvalidSettingException("ModelHasNoStates", "Model", "The power model has no power states; fit it to measured traces first.");
             if (!(model.BinSeconds > 0) || double.IsInfinity(model.BinSeconds) || double.IsNaN(model.IdleWatts) || double.IsInfinity(model.IdleWatts))
                 throw new InvalidSettingException("InvalidModel", "Model", $"The power model's bin ({model.BinSeconds} s) or idle power ({model.IdleWatts} W) is not usable.");

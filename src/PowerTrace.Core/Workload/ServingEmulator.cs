@@ -1,4 +1,5 @@
 using System;
+using PowerTrace.Core.Model;
 using PowerTrace.Core.Synthesis;
 
 namespace PowerTrace.Core.Workload
@@ -31,6 +32,7 @@ namespace PowerTrace.Core.Workload
         private readonly BinIntegrator _decode = new BinIntegrator();
         private readonly BinIntegrator _waiting = new BinIntegrator();
         private readonly BinIntegrator _prompt = new BinIntegrator();
+        private readonly ContextBinner _binner = new ContextBinner();
         private double[] _heapMark = new double[16];
         private int[] _heapIndex = new int[16];
         private int _heapCount;
@@ -39,7 +41,14 @@ namespace PowerTrace.Core.Workload
         {
             _p = profile ?? throw new ArgumentNullException(nameof(profile));
             _invPrefill = 1.0 / profile.PrefillTokensPerSecond;
+            int m = Math.Min(profile.MaxConcurrentRequests, 4096) + 1;
+            _stepSeconds = new double[m];
+            _stepRate = new double[m];
+            for (int d = 1; d < m; d++) { _stepSeconds[d] = profile.DecodeStepSeconds(d); _stepRate[d] = 1.0 / _stepSeconds[d]; }
         }
+
+        // DecodeStepSeconds(d) and its reciprocal for batch sizes up to the concurrency limit (same values, no division).
+        private readonly double[] _stepSeconds, _stepRate;
 
         /// <summary>The profile this emulator serves with.</summary>
         public ServingProfile Profile => _p;
@@ -53,7 +62,23 @@ namespace PowerTrace.Core.Workload
         {
             if (into == null) throw new ArgumentNullException(nameof(into));
             into.Reset(binCount);
-            Run(work, into, binCount, null, null, null);
+            Run(work, into, null, binCount, null, null, null);
+        }
+
+        /// <summary>
+        /// Writes the <see cref="WorkloadContext"/> id of each of the first <paramref name="binCount"/> bins of
+        /// width <paramref name="binSeconds"/> of serving <paramref name="work"/>: the same contexts as
+        /// <see cref="Emulate"/> followed by <see cref="WorkloadContext.Compute"/>, without the dense features
+        /// (intervals are binned as they are emulated; idle stretches are filled by age). O(requests + bins / 8).
+        /// </summary>
+        public void EmulateContexts(ServerWorkload work, double binSeconds, int binCount, byte[] contexts)
+        {
+            if (contexts == null) throw new ArgumentNullException(nameof(contexts));
+            if (!(binSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(binSeconds));
+            if (binCount < 0 || binCount > contexts.Length) throw new ArgumentOutOfRangeException(nameof(binCount));
+            _binner.Reset(binSeconds, binCount, contexts);
+            Run(work, null, _binner, binCount, null, null, null);
+            _binner.Finish();
         }
 
         /// <summary>
@@ -66,10 +91,10 @@ namespace PowerTrace.Core.Workload
             if (admittedSeconds == null || firstTokenSeconds == null || finishSeconds == null) throw new ArgumentNullException(nameof(admittedSeconds));
             if (admittedSeconds.Length < work.Count || firstTokenSeconds.Length < work.Count || finishSeconds.Length < work.Count)
                 throw new ArgumentException("Timing arrays must hold one entry per request.");
-            Run(work, null, 0, admittedSeconds, firstTokenSeconds, finishSeconds);
+            Run(work, null, null, 0, admittedSeconds, firstTokenSeconds, finishSeconds);
         }
 
-        private void Run(ServerWorkload work, WorkloadFeatures? into, int binCount, double[]? admitted, double[]? firstToken, double[]? finish)
+        private void Run(ServerWorkload work, WorkloadFeatures? into, ContextBinner? ctx, int binCount, double[]? admitted, double[]? firstToken, double[]? finish)
         {
             int n = work.Count;
             double[] arrA = work.ArrivalSeconds.Array!; int arrO = work.ArrivalSeconds.Offset;
@@ -77,8 +102,8 @@ namespace PowerTrace.Core.Workload
             int[] outA = work.OutputTokens.Array!; int outO = work.OutputTokens.Offset;
             if (n == 0) return;
 
-            double bs = into?.BinSeconds ?? 1.0;
-            double horizon = into != null ? binCount * bs : double.PositiveInfinity;
+            double bs = into?.BinSeconds ?? ctx?.BinSeconds ?? 1.0;
+            double horizon = into != null ? binCount * bs : ctx != null ? ctx.HorizonSeconds : double.PositiveInfinity;
             float[]? newArr = into?.NewArrivals;
             if (into != null)
             {
@@ -144,15 +169,16 @@ namespace PowerTrace.Core.Workload
                 // Rates until the next event.
                 int d = _heapCount;
                 bool prefilling = pHead < nAdm;
-                double prefillRate = 0, stepRate = 0;
+                double prefillRate = 0, stepRate = 0, stepSeconds = 0;
                 if (prefilling)
                 {
                     if (chunked)
                     {
                         double c = Math.Min(Math.Max(budget - d, 1), pending);
-                        double stepTime = c * _invPrefill + _p.DecodeStepSeconds(d);
+                        double stepTime = c * _invPrefill + (d < _stepSeconds.Length ? _stepSeconds[d] : _p.DecodeStepSeconds(d));
                         prefillRate = c / stepTime;
                         stepRate = d > 0 ? 1.0 / stepTime : 0;
+                        stepSeconds = stepTime;
                     }
                     else
                     {
@@ -161,12 +187,13 @@ namespace PowerTrace.Core.Workload
                 }
                 else if (d > 0)
                 {
-                    stepRate = 1.0 / _p.DecodeStepSeconds(d);
+                    if (d < _stepRate.Length) { stepRate = _stepRate[d]; stepSeconds = _stepSeconds[d]; }
+                    else { stepSeconds = _p.DecodeStepSeconds(d); stepRate = 1.0 / stepSeconds; }
                 }
 
                 double dtArr = nArr < n ? arrA[arrO + nArr] - t : double.PositiveInfinity;
                 double dtPre = prefilling ? headRemaining / prefillRate : double.PositiveInfinity;
-                double dtDec = stepRate > 0 ? (_heapMark[0] - steps) / stepRate : double.PositiveInfinity;
+                double dtDec = stepRate > 0 ? (_heapMark[0] - steps) * stepSeconds : double.PositiveInfinity;
                 if (dtDec < 0) dtDec = 0;
                 double dt = Math.Min(dtArr, Math.Min(dtPre, dtDec));
                 if (double.IsPositiveInfinity(dt)) break;
@@ -180,6 +207,12 @@ namespace PowerTrace.Core.Workload
                     if (d > 0) _decode.Add(into.DecodeBatchSize, t, tNext, d);
                     if (queued > 0) _waiting.Add(into.WaitingRequests, t, tNext, queued);
                     if (prefillRate > 0) _prompt.Add(into.PromptTokensInFlight, t, tNext, prefillRate * bs);
+                }
+                else if (ctx != null && dt > 0)
+                {
+                    int active = (nAdm - pHead) + d;
+                    int queued = nArr - nAdm;
+                    if (active > 0 || d > 0 || queued > 0 || prefillRate > 0) ctx.Add(t, tNext, active, queued, d, prefillRate * bs);
                 }
 
                 // Advance the fluid state to tNext.

@@ -231,6 +231,7 @@ public class SynthesisEngineTests
         public double IdleWatts => _inner.IdleWatts;
         public double NameplateWatts => _inner.NameplateWatts;
         public int GpuCount => _inner.GpuCount;
+        public int StateCount => _inner.StateCount;
         public double EstimateServiceSeconds(int p, int o) => _inner.EstimateServiceSeconds(p, o);
         public IServerSynthesizer CreateSynthesizer() { Interlocked.Increment(ref Synthesizers); return _inner.CreateSynthesizer(); }
     }
