@@ -89,6 +89,10 @@ namespace PowerTrace.Core.Synthesis
             DateTime start = settings.StartUtc.Kind == DateTimeKind.Utc ? settings.StartUtc
                 : settings.StartUtc.Kind == DateTimeKind.Local ? settings.StartUtc.ToUniversalTime() : DateTime.SpecifyKind(settings.StartUtc, DateTimeKind.Utc);
             SynthesisWorkload workload = settings.Workload!;
+            // Warm-up: rate-driven traffic starts nWarm bins before the horizon; those bins are synthesized and dropped.
+            int nWarm = workload.Replay != null ? 0 : (int)Math.Round(settings.WarmUpSeconds / b);
+            double warm = nWarm * b;
+            int nTotal = nWarm + nBins;
             bool perServerStreams = workload.Rate != null && settings.Router == RouterKind.Random;
 
             // 1. Site-level request sequence and routing (identical in every shard).
@@ -99,7 +103,7 @@ namespace PowerTrace.Core.Synthesis
                 var site = new RequestBuffer();
                 var siteRng = Rng.ForStream(DeriveSeed(settings.Seed, 0x5173), 0);
                 if (workload.Replay != null) workload.Replay.Build(settings.HorizonSeconds, workload.TokenLengths, ref siteRng, site);
-                else workload.Rate!.Generate(start, settings.HorizonSeconds, 1.0, workload.TokenLengths!, ref siteRng, site);
+                else workload.Rate!.Generate(start, -warm, settings.HorizonSeconds, 1.0, workload.TokenLengths!, ref siteRng, site);
                 cancellationToken.ThrowIfCancellationRequested();
                 var routeRng = Rng.ForStream(DeriveSeed(settings.Seed, 0x7007), 0);
                 int[] target = RequestRouter.Route(settings.Router, siteServers, site.Arrivals, site.Prompt, site.Output, site.Count, model, ref routeRng);
@@ -143,7 +147,7 @@ namespace PowerTrace.Core.Synthesis
                 var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
                 Parallel.For(0, workers, options, (_, loop) =>
                 {
-                    var w = NewWorker(model, nBins, needNode, plans);
+                    var w = NewWorker(model, Math.Max(nBins, nWarm), needNode, plans);
                     for (int c = Interlocked.Increment(ref nextChunk); c < chunks; c = Interlocked.Increment(ref nextChunk))
                     {
                         if (loop.ShouldExitCurrentIteration) return; // another worker failed
@@ -156,7 +160,7 @@ namespace PowerTrace.Core.Synthesis
                             {
                                 w.Requests.Clear();
                                 var arrRng = Rng.ForStream(arrivalSeed, (ulong)s);
-                                workload.Rate!.Generate(start, settings.HorizonSeconds, 1.0 / siteServers, workload.TokenLengths!, ref arrRng, w.Requests);
+                                workload.Rate!.Generate(start, -warm, settings.HorizonSeconds, 1.0 / siteServers, workload.TokenLengths!, ref arrRng, w.Requests);
                                 work = w.Requests.AsWorkload();
                             }
                             else
@@ -164,14 +168,18 @@ namespace PowerTrace.Core.Synthesis
                                 int a = offsets![s - first], n = offsets[s - first + 1] - a;
                                 work = new ServerWorkload(new ArraySegment<double>(gArr!, a, n), new ArraySegment<int>(gPrompt!, a, n), new ArraySegment<int>(gOutput!, a, n));
                             }
-                            w.RequestCount += work.Count;
+                            w.RequestCount += nWarm == 0 ? work.Count : CountFrom(work.ArrivalSeconds, warm);
                             var rng = Rng.ForStream(seed, (ulong)s);
                             for (int li = 0; li < plans.Count; li++) SelectGroup(plans[li], li, w, s, layout);
-                            if (w.BlockSynth != null) w.BlockSynth.Begin(work, rng, nBins);
+                            if (w.BlockSynth != null)
+                            {
+                                w.BlockSynth.Begin(work, rng, nTotal);
+                                for (int wb = 0; wb < nWarm; wb += BlockBins) w.BlockSynth.Next(new Span<float>(w.Gpu, 0, Math.Min(BlockBins, nWarm - wb)));
+                            }
                             else
                             {
-                                if (w.Full == null) w.Full = new float[nBins];
-                                w.Synth.Synthesize(work, ref rng, new Span<float>(w.Full, 0, nBins));
+                                if (w.Full == null) w.Full = new float[nTotal];
+                                w.Synth.Synthesize(work, ref rng, new Span<float>(w.Full, 0, nTotal));
                             }
                             for (int b0 = 0; b0 < nBins; b0 += BlockBins)
                             {
@@ -181,7 +189,7 @@ namespace PowerTrace.Core.Synthesis
                                     w.BlockSynth.Next(new Span<float>(w.Gpu, 0, len));
                                     Quantize(w.Gpu, 0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare);
                                 }
-                                else Quantize(w.Full!, b0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare);
+                                else Quantize(w.Full!, nWarm + b0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare);
                                 for (int li = 0; li < plans.Count; li++) Accumulate(plans[li], li, w, b0, len);
                             }
                         }
@@ -214,6 +222,20 @@ namespace PowerTrace.Core.Synthesis
             {
                 foreach (var p in plans) p.Store?.Dispose();
             }
+        }
+
+        // Requests in a sorted segment arriving at or after `from` seconds.
+        private static int CountFrom(ArraySegment<double> arrivals, double from)
+        {
+            int lo = 0, hi = arrivals.Count;
+            var a = arrivals.Array!;
+            int off = arrivals.Offset;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (a[off + mid] < from) lo = mid + 1; else hi = mid;
+            }
+            return arrivals.Count - lo;
         }
 
         internal static ulong DeriveSeed(ulong seed, ulong purpose)

@@ -91,6 +91,7 @@ namespace PowerTrace.Core.Synthesis
                 "non-GPU " + settings.NonGpu?.BaseWatts.ToString("R", inv) + " W + " + settings.NonGpu?.GpuShare.ToString("R", inv),
                 "PUE " + settings.PueThousandths.ToString(inv) + "/1000",
                 "horizon " + settings.HorizonSeconds.ToString("R", inv) + " s",
+                "warm-up " + settings.WarmUpSeconds.ToString("R", inv) + " s",
                 "start " + (settings.StartUtc.Kind == DateTimeKind.Local ? settings.StartUtc.ToUniversalTime() : settings.StartUtc).Ticks.ToString(inv));
             return new SynthesisOrigin(settings.Seed, settings.ShardIndex, settings.ShardCount, m.BinSeconds, text);
         }

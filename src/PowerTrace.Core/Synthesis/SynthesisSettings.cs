@@ -79,6 +79,14 @@ namespace PowerTrace.Core.Synthesis
             return paths;
         }
 
+        /// <summary>
+        /// Seconds of traffic simulated before the horizon and discarded (default 300), so the output
+        /// starts in steady state instead of with every server idle and empty. Applies to rate-driven
+        /// workloads (Poisson, diurnal, rate series); a replayed trace starts where it starts. Rounded to
+        /// whole model bins; 0 turns it off.
+        /// </summary>
+        public double WarmUpSeconds { get; set; } = 300;
+
         /// <summary>Largest in-memory output allowed, bytes (default 1 GiB); bigger outputs need <see cref="OutFile"/>.</summary>
         public long MaxInMemoryBytes { get; set; } = 1L << 30;
 
@@ -96,6 +104,8 @@ namespace PowerTrace.Core.Synthesis
         {
             if (!(HorizonSeconds > 0) || double.IsInfinity(HorizonSeconds))
                 throw new InvalidSettingException("NonPositiveHorizon", "Duration", $"The horizon must be a positive number of seconds (got {HorizonSeconds}).");
+            if (!(WarmUpSeconds >= 0) || double.IsInfinity(WarmUpSeconds))
+                throw new InvalidSettingException("InvalidWarmUp", "WarmUpSeconds", $"The warm-up must be zero or a positive number of seconds (got {WarmUpSeconds}).");
             if (Workload == null) throw new InvalidSettingException("NoWorkload", "Workload", "No workload was given.");
             Workload.Validate();
             if (Layout == null) throw new InvalidSettingException("NoServers", "Servers", "No site layout was given.");

@@ -136,6 +136,11 @@ namespace PowerTrace.Commands
         public DateTime StartUtc { get; set; }
 
         /// <summary><para type="description">Master seed (default 1).</para></summary>
+        /// <summary>Seconds of traffic simulated before the horizon and dropped, so output starts in steady state (default 300; 0 turns it off; not used for replay).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 86400.0)]
+        public double WarmUpSeconds { get; set; } = 300;
+
         [Parameter]
         public ulong Seed { get; set; } = 1;
 
@@ -252,6 +257,7 @@ namespace PowerTrace.Commands
                 HorizonSeconds = horizon,
                 StartUtc = start,
                 Seed = Seed,
+                WarmUpSeconds = WarmUpSeconds,
                 ShardIndex = ShardIndex,
                 ShardCount = ShardCount,
                 Outputs = outputs,

@@ -12,6 +12,7 @@ Determinism and sharding: server i draws its power (and, for Poisson traffic wit
 Large outputs: in-memory traces are limited to about 1 GiB (OutputTooLarge); -OutFile streams every level to CSV instead, with bounded memory.
 '@
     Parameters  = @{
+        WarmUpSeconds       = 'Seconds of traffic simulated before the horizon and then dropped (default 300, up to 86400; 0 turns it off), so the output starts in steady state rather than with every server idle and empty: without it the first minutes show a start-up ramp that would distort peaks and ramp rates. Rate-driven workloads only (-RatePerSecond, -Diurnal, -RateSeries); a replayed trace starts where it starts. Rounded to whole model bins.'
         Model               = 'The power model (from New-PowerModel or Import-PowerModel). Its BinSeconds is the synthesis step and the finest resolution.'
         RatePerSecond       = 'Rate set (default): constant Poisson traffic over the whole site, requests per second. Must be positive (NonPositiveRate).'
         Diurnal             = 'Diurnal set: a daily cycle, rate(t) = trough + (peak - trough) (1 + cos(2 pi (h - PeakHourUtc) / 24)) / 2, where h is the UTC hour of day at time t.'

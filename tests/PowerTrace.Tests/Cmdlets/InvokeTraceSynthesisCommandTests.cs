@@ -144,13 +144,31 @@ public class InvokeTraceSynthesisCommandTests
     public void RateIntervalAcceptsNumbersAndUnitStrings(string interval, double seconds)
     {
         using var rs = Open();
-        // Rate 0 for the first interval, then 5/s: the first interval's site power is idle only.
-        var (output, ps) = Run(rs, $"param($m) Invoke-TraceSynthesis -Model $m -RateSeries 0, 5 -RateInterval {interval} -Servers 2 -HorizonSeconds 7200 -Resolution 900 -Router RoundRobin", new StandInPowerModel(noiseWatts: 0));
+        // Rate 0 for the first interval, then 5/s: the first interval's site power is idle only
+        // (no warm-up: the repeating series would otherwise carry the last interval's traffic in).
+        var (output, ps) = Run(rs, $"param($m) Invoke-TraceSynthesis -Model $m -RateSeries 0, 5 -RateInterval {interval} -Servers 2 -HorizonSeconds 7200 -Resolution 900 -Router RoundRobin -WarmUpSeconds 0", new StandInPowerModel(noiseWatts: 0));
         Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error));
         var site = Assert.IsType<PowerSeries>(Assert.Single(output).BaseObject);
         int quiet = (int)(seconds / 900);
         for (int j = 0; j < quiet; j++) Assert.Equal(2 * (400 + 1000.0), site.Watts[j], 6);
         Assert.True(site.Watts[quiet] > 2 * 1400 + 10, $"bin {quiet}: {site.Watts[quiet]} W");
+    }
+
+    [Fact]
+    public void WarmUpStartsTheHorizonInSteadyState()
+    {
+        using var rs = Open();
+        // 200 servers at 2 req/s each: without a warm-up every server starts idle and empty, so the first
+        // second sits well below the rest of the hour; with the default warm-up it does not.
+        const string cmd = "param($m) Invoke-TraceSynthesis -Model $m -RatePerSecond 400 -Servers 200 -HorizonSeconds 600 -Resolution 1 -Seed 5";
+        var (cold, ps1) = Run(rs, cmd + " -WarmUpSeconds 0", new StandInPowerModel(noiseWatts: 0));
+        var (warm, ps2) = Run(rs, cmd, new StandInPowerModel(noiseWatts: 0));
+        Assert.False(ps1.HadErrors || ps2.HadErrors);
+        var c = Assert.IsType<PowerSeries>(Assert.Single(cold).BaseObject);
+        var w = Assert.IsType<PowerSeries>(Assert.Single(warm).BaseObject);
+        double steady = w.Watts.Skip(60).Average(), spread = w.Watts.Skip(60).Max() - w.Watts.Skip(60).Min();
+        Assert.True(steady - c.Watts[0] > 2 * spread, $"cold start {c.Watts[0]} W vs steady {steady} W (spread {spread} W)");
+        Assert.True(Math.Abs(w.Watts[0] - steady) <= spread, $"warm start {w.Watts[0]} W vs steady {steady} W (spread {spread} W)");
     }
 
     [Fact]

@@ -46,17 +46,26 @@ namespace PowerTrace.Core.Synthesis.Workloads
         /// [0, horizon), with token lengths from <paramref name="tokens"/>, appending to <paramref name="into"/>.
         /// </summary>
         internal void Generate(DateTime startUtc, double horizonSeconds, double share, TokenLengthDistribution tokens, ref Rng rng, RequestBuffer into)
+            => Generate(startUtc, 0, horizonSeconds, share, tokens, ref rng, into);
+
+        /// <summary>
+        /// As above over [<paramref name="fromSeconds"/>, horizon) relative to <paramref name="startUtc"/>
+        /// (fromSeconds &lt;= 0 adds a warm-up before the horizon); arrival times are recorded from
+        /// fromSeconds, i.e. as t − fromSeconds.
+        /// </summary>
+        internal void Generate(DateTime startUtc, double fromSeconds, double horizonSeconds, double share, TokenLengthDistribution tokens, ref Rng rng, RequestBuffer into)
         {
             double envelope = MaxRatePerSecond * share;
             if (!(envelope > 0)) return;
             bool constant = IsConstant;
             double max = MaxRatePerSecond;
+            double span = horizonSeconds - fromSeconds;
             double t = 0;
             while (true)
             {
                 t += rng.NextExponential(envelope);
-                if (t >= horizonSeconds) break;
-                if (!constant && rng.NextDouble() * max >= RatePerSecondAt(startUtc, t)) continue;
+                if (t >= span) break;
+                if (!constant && rng.NextDouble() * max >= RatePerSecondAt(startUtc, fromSeconds + t)) continue;
                 tokens.Sample(ref rng, out int p, out int o);
                 into.Add(t, p, o);
             }

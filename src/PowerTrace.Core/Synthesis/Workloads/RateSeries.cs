@@ -33,8 +33,10 @@ namespace PowerTrace.Core.Synthesis.Workloads
 
         public override double RatePerSecondAt(DateTime startUtc, double seconds)
         {
-            long i = (long)Math.Floor(seconds / IntervalSeconds);
-            return _rates[(int)(i % _rates.Length)];
+            // The series repeats; times before its start (a warm-up) take the end of the previous cycle.
+            long i = (long)Math.Floor(seconds / IntervalSeconds) % _rates.Length;
+            if (i < 0) i += _rates.Length;
+            return _rates[(int)i];
         }
 
         internal override void Validate(string parameter)
