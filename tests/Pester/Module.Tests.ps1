@@ -25,4 +25,16 @@ Describe 'PowerTrace module' {
     It 'claims only the Core edition (Desktop is untested)' {
         $manifest.CompatiblePSEditions | Should -Be @('Core')
     }
+
+    It 'has a default view for every type its cmdlets output' {
+        foreach ($c in Get-Command -Module PowerTrace) {
+            foreach ($t in $c.OutputType) {
+                $name = if ($t.Type) { $t.Type.FullName } else { $t.Name }
+                Get-FormatData -TypeName $name -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "$($c.Name) outputs $name"
+            }
+        }
+        foreach ($nested in 'PowerTrace.Core.Model.PowerState', 'PowerTrace.Core.Analysis.OversubscriptionPoint', 'PowerTrace.Core.Analysis.LoadDurationPoint') {
+            Get-FormatData -TypeName $nested | Should -Not -BeNullOrEmpty -Because "$nested is shown in tables"
+        }
+    }
 }
