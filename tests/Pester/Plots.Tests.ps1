@@ -61,10 +61,14 @@ Describe 'Export-PowerPlot' {
         { $server | Export-PowerPlot -Path (Join-Path $TestDrive 'x.gif') } | Should -Throw -ErrorId 'UnsupportedPlotFormat,PowerTrace.Commands.ExportPowerPlotCommand'
     }
 
-    It 'keeps an existing file under -NoClobber' {
+    It 'keeps an existing file unless -Force is given, and -WhatIf only reports' {
         $path = Join-Path $TestDrive 'keep.png'
         Set-Content $path 'x'
-        { $server | Export-PowerPlot -Path $path -NoClobber } | Should -Throw -ErrorId 'FileExists,PowerTrace.Commands.ExportPowerPlotCommand'
+        { $server | Export-PowerPlot -Path $path } | Should -Throw -ErrorId 'FileExists,PowerTrace.Commands.ExportPowerPlotCommand'
         Get-Content $path | Should -Be 'x'
+        { $server | Export-PowerPlot -Path $path -WhatIf } | Should -Not -Throw
+        Get-Content $path | Should -Be 'x'
+        $server | Export-PowerPlot -Path $path -Force
+        (Get-Item $path).Length | Should -BeGreaterThan 10KB
     }
 }

@@ -61,6 +61,15 @@ Describe 'New-PowerReport' {
         (Get-Content $md2 -Raw).Replace('again_plots', 'study_plots') | Should -BeExactly $text
     }
 
+    It 'adds power-cap results and extra tables' {
+        $cap = $site | Measure-PowerCap -KeepEnergyShare 0.99
+        $p = Join-Path $TestDrive 'extra.md'
+        $site, $cap | New-PowerReport -Path $p -Table ([ordered]@{ 'Smoothing' = @([pscustomobject]@{ Level = 'Rack'; CV = 0.25 }, [pscustomobject]@{ Level = 'Site'; CV = 0.05 }) })
+        $md = Get-Content $p -Raw
+        [double](Get-TableValue $md 'Cap \(kW\)'.Replace('\', '')) | Should -Be ([math]::Round($cap.CapKW, 1))
+        $md | Should -Match '## Smoothing\n\n\| Level \| CV \|\n\| --- \| --- \|\n\| Rack \| 0.25 \|\n\| Site \| 0.05 \|'
+    }
+
     It 'writes HTML when asked' {
         $html = Join-Path $TestDrive 'study.html'
         $site, $profile | New-PowerReport -Path $html
@@ -70,6 +79,15 @@ Describe 'New-PowerReport' {
     It 'refuses an unknown format and empty input with stable ids' {
         { $site | New-PowerReport -Path (Join-Path $TestDrive 'x.pdf') } | Should -Throw -ErrorId 'UnsupportedReportFormat,PowerTrace.Commands.NewPowerReportCommand'
         { New-PowerReport -Path (Join-Path $TestDrive 'y.md') } | Should -Throw -ErrorId 'NoInput,PowerTrace.Commands.NewPowerReportCommand'
+    }
+
+    It 'keeps an existing report unless -Force is given' {
+        $p = Join-Path $TestDrive 'exists.md'
+        Set-Content $p 'old'
+        { $site | New-PowerReport -Path $p } | Should -Throw -ErrorId 'FileExists,PowerTrace.Commands.NewPowerReportCommand'
+        Get-Content $p | Should -Be 'old'
+        $site | New-PowerReport -Path $p -Force
+        (Get-Content $p -Raw) | Should -Match '^# Site power study'
     }
 
     It 'writes nothing under -WhatIf' {

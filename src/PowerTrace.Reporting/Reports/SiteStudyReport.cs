@@ -18,8 +18,12 @@ namespace PowerTrace.Reporting.Reports
             IReadOnlyList<LoadProfile>? loadProfiles = null,
             IReadOnlyList<OversubscriptionResult>? oversubscriptions = null,
             PowerModel? model = null,
-            IReadOnlyList<KeyValuePair<string, string>>? assumptions = null)
+            IReadOnlyList<KeyValuePair<string, string>>? assumptions = null,
+            IReadOnlyList<PowerCapResult>? powerCaps = null,
+            IReadOnlyList<ReportTable>? extraTables = null)
         {
+            PowerCaps = powerCaps ?? Array.Empty<PowerCapResult>();
+            ExtraTables = extraTables ?? Array.Empty<ReportTable>();
             Title = title;
             Traces = traces ?? Array.Empty<PowerSeries>();
             LoadProfiles = loadProfiles ?? Array.Empty<LoadProfile>();
@@ -34,6 +38,9 @@ namespace PowerTrace.Reporting.Reports
         public IReadOnlyList<OversubscriptionResult> Oversubscriptions { get; }
         public PowerModel? Model { get; }
         public IReadOnlyList<KeyValuePair<string, string>> Assumptions { get; }
+        public IReadOnlyList<PowerCapResult> PowerCaps { get; }
+        /// <summary>Further tables, each shown in its own section headed by its caption.</summary>
+        public IReadOnlyList<ReportTable> ExtraTables { get; }
     }
 
     /// <summary>A plot the report refers to: where to write it and how to draw it.</summary>
@@ -86,6 +93,13 @@ namespace PowerTrace.Reporting.Reports
                         captured.LimitKW, captured.UnitsThatFit, captured.NameplateCount, captured.Quantile, p)));
                 s.Image(Rel(plotFolder, name), plots[plots.Count - 1].Caption);
             }
+
+            foreach (var c in input.PowerCaps)
+                doc.AddSection($"Power cap: {c.Name} ({c.Level})")
+                    .Table(new[] { "Metric", "Value" }, PowerCapRows(c).Select(r => (IReadOnlyList<string>)new[] { r.Key, r.Value }));
+
+            foreach (var t in input.ExtraTables)
+                doc.AddSection(t.Caption ?? "Table").Table(t.Headers, t.Rows);
 
             var top = TopTraces(input.Traces);
             if (top.Count > 0)
@@ -176,6 +190,22 @@ namespace PowerTrace.Reporting.Reports
             };
         }
 
+        /// <summary>The power-cap table rows (metric, formatted value), exactly as printed in the report.</summary>
+        public static IReadOnlyList<KeyValuePair<string, string>> PowerCapRows(PowerCapResult c)
+        {
+            var rows = new List<KeyValuePair<string, string>>
+            {
+                Row("Cap (kW)", F(c.CapKW, "0.0")),
+            };
+            if (!double.IsNaN(c.RequestedEnergyShare)) rows.Add(Row("Energy share kept under the cap (asked)", F(c.RequestedEnergyShare, "0.0000")));
+            rows.Add(Row("Peak before / after the cap (kW)", F(c.PeakKW, "0.0") + " / " + F(c.PeakAfterCapKW, "0.0")));
+            rows.Add(Row("Energy above the cap (kWh)", F(c.EnergyAboveCapKWh, "0.00")));
+            rows.Add(Row("Time above the cap (s)", F(c.SecondsAboveCap, "0")));
+            rows.Add(Row("Episodes above the cap", c.EpisodeCount.ToString(CultureInfo.InvariantCulture)));
+            rows.Add(Row("Longest episode (s)", F(c.LongestEpisodeSeconds, "0")));
+            return rows;
+        }
+
         private static void AddModel(ReportDocument doc, PowerModel m)
         {
             var s = doc.AddSection("Power model");
@@ -189,7 +219,7 @@ namespace PowerTrace.Reporting.Reports
                 new[] { "Prefill (tokens/s)", F(m.ServingProfile.PrefillTokensPerSecond, "0") },
                 new[] { "Decode steps per second (batch 1)", F(m.ServingProfile.DecodeStepsPerSecond, "0.0") },
             });
-            s.Table(new[] { "State", "Mean (W)", "Std (W)", "Share", "AR(1)" },
+            s.Table(new[] { "State", "Mean (W)", "Std (W)", "Share of training bins", "AR(1)" },
                 m.States.Select(st => (IReadOnlyList<string>)new[] { st.Name, F(st.MeanWatts, "0.0"), F(st.StdWatts, "0.0"), F(st.Share, "0.000"), F(st.Ar1, "0.00") }),
                 "Node power states");
             if (m.Provenance.Traces.Count > 0)

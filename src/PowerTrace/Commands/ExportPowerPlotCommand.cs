@@ -69,9 +69,9 @@ namespace PowerTrace.Commands
         [ValidateRange(0.001, 86400.0)]
         public double RampIntervalSeconds { get; set; } = 1.0;
 
-        /// <summary>Do not overwrite an existing file.</summary>
+        /// <summary>Overwrite an existing file (without it, an existing file is an error: FileExists).</summary>
         [Parameter]
-        public SwitchParameter NoClobber { get; set; }
+        public SwitchParameter Force { get; set; }
 
         /// <summary>Write the file's FileInfo to the pipeline.</summary>
         [Parameter]
@@ -94,6 +94,7 @@ namespace PowerTrace.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("No traces were given to plot."), "NoInput", ErrorCategory.InvalidArgument, null));
             string full = CheckedPath();
             if (!ShouldProcess(full, $"Write {Kind} plot of {_traces.Count} trace(s)")) return;
+            CheckOverwrite(full);
 
             var options = new PlotOptions(Width, Height, Title);
             try
@@ -123,9 +124,14 @@ namespace PowerTrace.Commands
             string ext = System.IO.Path.GetExtension(full).ToLowerInvariant();
             if (ext != ".png" && ext != ".svg")
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Plot file '{Path}' must end in .png or .svg."), "UnsupportedPlotFormat", ErrorCategory.InvalidArgument, Path));
-            if (NoClobber && File.Exists(full))
-                ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists and -NoClobber was given."), "FileExists", ErrorCategory.ResourceExists, full));
             return full;
+        }
+
+        // After ShouldProcess, so -WhatIf only reports.
+        private void CheckOverwrite(string full)
+        {
+            if (!Force && File.Exists(full))
+                ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
         }
 
         private void WriteOversubscription()
@@ -133,6 +139,7 @@ namespace PowerTrace.Commands
             var r = Oversubscription!;
             string full = CheckedPath();
             if (!ShouldProcess(full, "Write oversubscription plot")) return;
+            CheckOverwrite(full);
             try
             {
                 PowerPlots.Oversubscription(r.Curve.Select(p => p.Count).ToArray(), r.Curve.Select(p => p.PeakQuantileKW).ToArray(),

@@ -43,6 +43,9 @@ namespace PowerTrace.Commands
 
         protected override void ProcessRecord()
         {
+            if (Name == null && MyInvocation.BoundParameters.ContainsKey(nameof(Bound)))
+                ThrowCoreError(new InvalidSettingException("BoundNeedsName", "Bound",
+                    "-Bound picks the end of a model's uncertainty band: give -Name with it (Get-PowerModel without -Name lists the models)."), null);
             bool list = ListAvailable.IsPresent || Name == null;
             var names = Select();
             foreach (string n in names)

@@ -23,6 +23,7 @@ namespace PowerTrace.Commands
         private readonly List<PowerSeries> _traces = new List<PowerSeries>();
         private readonly List<LoadProfile> _profiles = new List<LoadProfile>();
         private readonly List<OversubscriptionResult> _oversubscriptions = new List<OversubscriptionResult>();
+        private readonly List<PowerCapResult> _caps = new List<PowerCapResult>();
         private PowerModel? _model;
 
         /// <summary>Study results from the pipeline: traces, load profiles, oversubscription results, a power model.</summary>
@@ -49,9 +50,16 @@ namespace PowerTrace.Commands
         [Parameter]
         public IDictionary? Assumptions { get; set; }
 
-        /// <summary>Do not overwrite an existing report.</summary>
+        /// <summary>
+        /// Further tables: an ordered hashtable of caption to rows (objects whose properties become the
+        /// columns, e.g. [pscustomobject]s or Select-Object output).
+        /// </summary>
         [Parameter]
-        public SwitchParameter NoClobber { get; set; }
+        public IDictionary? Table { get; set; }
+
+        /// <summary>Overwrite an existing report (without it, an existing report is an error: FileExists).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         /// <summary>Write the report's FileInfo to the pipeline.</summary>
         [Parameter]
@@ -68,9 +76,10 @@ namespace PowerTrace.Commands
                     case PowerSeries t: _traces.Add(t); break;
                     case LoadProfile lp: _profiles.Add(lp); break;
                     case OversubscriptionResult r: _oversubscriptions.Add(r); break;
+                    case PowerCapResult c: _caps.Add(c); break;
                     case PowerModel m: _model = m; break;
                     default:
-                        WriteError(new ErrorRecord(new ArgumentException($"A report takes power traces, load profiles, oversubscription results and a power model, not {item.GetType().FullName}."),
+                        WriteError(new ErrorRecord(new ArgumentException($"A report takes power traces, load profiles, oversubscription results, power-cap results and a power model, not {item.GetType().FullName}."),
                             "UnsupportedReportInput", ErrorCategory.InvalidArgument, item));
                         break;
                 }
@@ -90,19 +99,23 @@ namespace PowerTrace.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Cannot tell the report format from '{Path}': use .md or .html, or give -Format."), "UnsupportedReportFormat", ErrorCategory.InvalidArgument, Path));
                 return;
             }
-            if (_traces.Count == 0 && _profiles.Count == 0 && _oversubscriptions.Count == 0)
+            if (_traces.Count == 0 && _profiles.Count == 0 && _oversubscriptions.Count == 0 && _caps.Count == 0)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Nothing to report: pipe traces, load profiles or oversubscription results."), "NoInput", ErrorCategory.InvalidArgument, null));
-            if (NoClobber && File.Exists(full))
-                ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists and -NoClobber was given."), "FileExists", ErrorCategory.ResourceExists, full));
 
             var assumptions = new List<KeyValuePair<string, string>>();
             if (Assumptions != null)
                 foreach (DictionaryEntry e in Assumptions)
                     assumptions.Add(new KeyValuePair<string, string>(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "",
                         FormatValue(e.Value)));
-            var input = new SiteStudyInput(Title, _traces, _profiles, _oversubscriptions, Model ?? _model, assumptions);
+            var tables = new List<ReportTable>();
+            if (Table != null)
+                foreach (DictionaryEntry e in Table)
+                    tables.Add(ToTable(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "", e.Value));
+            var input = new SiteStudyInput(Title, _traces, _profiles, _oversubscriptions, Model ?? _model, assumptions, _caps, tables);
             if (!ShouldProcess(full, $"Write {format} report with {_profiles.Count} load profile(s), {_oversubscriptions.Count} oversubscription result(s) and plots of {_traces.Count} trace(s)"))
                 return;
+            if (!Force && File.Exists(full))
+                ThrowTerminatingError(new ErrorRecord(new IOException($"'{full}' exists; use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
             try
             {
                 var plots = SiteStudyReport.Write(input, full, format);
@@ -114,6 +127,26 @@ namespace PowerTrace.Commands
             }
             WriteVerbose($"Wrote {format} report {full}.");
             if (PassThru) WriteObject(new FileInfo(full));
+        }
+
+        private static ReportTable ToTable(string caption, object? value)
+        {
+            var rows = new List<PSObject>();
+            object? v = value is PSObject p0 ? p0.BaseObject : value;
+            if (v is IEnumerable en && !(v is string)) { foreach (var o in en) if (o != null) rows.Add(PSObject.AsPSObject(o)); }
+            else if (value != null) rows.Add(PSObject.AsPSObject(value));
+            var headers = new List<string>();
+            if (rows.Count > 0)
+                foreach (var prop in rows[0].Properties)
+                    if (prop.IsGettable) headers.Add(prop.Name);
+            var cells = new List<IReadOnlyList<string>>();
+            foreach (var r in rows)
+            {
+                var line = new string[headers.Count];
+                for (int i = 0; i < headers.Count; i++) line[i] = FormatValue(r.Properties[headers[i]]?.Value);
+                cells.Add(line);
+            }
+            return new ReportTable(headers, cells, caption);
         }
 
         private static string FormatValue(object? v)

@@ -43,7 +43,8 @@ New-Item -ItemType Directory -Force $OutputFolder | Out-Null
 # 1. The model: a built-in reference model, or your own.
 $model = if ($ModelPath) { Import-PowerModel -LiteralPath $ModelPath } else { Get-PowerModel -Name $ModelName }
 Write-Host "`n== Power model: $($model.Configuration)" -ForegroundColor Cyan
-$model.States | Format-Table Name, @{ n = 'Mean_W'; e = { '{0:N0}' -f $_.MeanWatts } }, @{ n = 'Std_W'; e = { '{0:N0}' -f $_.StdWatts } }, @{ n = 'Share'; e = { '{0:P1}' -f $_.Share } } -AutoSize | Out-Host
+$model.States | Format-Table Name, @{ n = 'Mean_W'; e = { '{0:N0}' -f $_.MeanWatts } }, @{ n = 'Std_W'; e = { '{0:N0}' -f $_.StdWatts } }, @{ n = 'TrainingShare'; e = { '{0:P1}' -f $_.Share } } -AutoSize | Out-Host
+if ($model.Provenance.Derivation) { Write-Host "   Derived model: state powers and token rates follow the derivation rules in `$model.Provenance.Derivation; TrainingShare is the share of the measured source recording's bins." }
 
 # 2. Synthesize one day of diurnal traffic across the site.
 $servers = $Rows * $RacksPerRow * $ServersPerRack
@@ -55,10 +56,15 @@ $traces = Invoke-TraceSynthesis -Model $model -Diurnal -PeakRatePerSecond $PeakR
 $byLevel = $traces | Group-Object Level -AsHashTable -AsString
 $site = $byLevel['Site']; $facility = $byLevel['Facility']; $racks = $byLevel['Rack']
 
-Write-Host "== Smoothing: coefficient of variation by level (10 s bins)" -ForegroundColor Cyan
+# Smoothing within the busiest hour (the daily swing would otherwise dominate the coefficient of variation).
+$siteTrace = @($byLevel['Site'])[0]
+$binsPerHour = [int](3600 / $siteTrace.BinSeconds)
+$hourly = for ($h = 0; $h -lt 24; $h++) { [pscustomobject]@{ Hour = $h; Mean = ($siteTrace.Watts[($h * $binsPerHour)..(($h + 1) * $binsPerHour - 1)] | Measure-Object -Average).Average } }
+$busiest = ($hourly | Sort-Object Mean -Descending | Select-Object -First 1).Hour
+Write-Host ("== Smoothing: coefficient of variation by level, busiest hour {0:00}:00-{1:00}:00 UTC, 10 s bins" -f $busiest, ($busiest + 1)) -ForegroundColor Cyan
 $smoothing = foreach ($level in 'Server', 'Rack', 'Row', 'Site') {
-    $cvs = foreach ($t in $byLevel[$level]) { $p = $t | Measure-LoadProfile; $p.CoefficientOfVariation }
-    [pscustomobject]@{ Level = $level; Traces = @($byLevel[$level]).Count; MeanCV = [math]::Round(($cvs | Measure-Object -Average).Average, 4) }
+    $cvs = foreach ($t in $byLevel[$level]) { ($t.Slice($busiest * $binsPerHour, $binsPerHour) | Measure-LoadProfile).CoefficientOfVariation }
+    [pscustomobject]@{ Level = $level; Traces = @($byLevel[$level]).Count; MeanCV = '{0:N4}' -f ($cvs | Measure-Object -Average).Average }
 }
 $smoothing | Format-Table -AutoSize | Out-Host
 
@@ -79,7 +85,7 @@ Write-Host ("   Facility peak {0:N0} kW against {1:N0} kW by nameplate (TDP) siz
 # 4. How many racks fit under a row's breaker?
 $rackNameplateKW = $ServersPerRack * ($model.NameplateWatts + $NonGpuWatts) / 1000
 Write-Host "`n== Oversubscription: racks under a $RowLimitKW kW row limit (nameplate $rackNameplateKW kW per rack)" -ForegroundColor Cyan
-$oversub = $racks | Measure-Oversubscription -LimitKW $RowLimitKW -NameplateKW $rackNameplateKW -Seed $Seed -AllowReplacement -WarningAction SilentlyContinue
+$oversub = $racks | Measure-Oversubscription -LimitKW $RowLimitKW -NameplateKW $rackNameplateKW -Seed $Seed
 Show-Rounded $oversub UnitsThatFit, NameplateCount, OversubscriptionRatio, MeanPowerCount, MeanUnitPowerKW, PeakQuantileAtCountKW, ExceedanceProbabilityAtCount
 
 # 5. Power capping: the cap that keeps 99.9 % of the facility's energy untouched.
@@ -101,9 +107,18 @@ $assumptions = [ordered]@{
     'Seed'                     = $Seed
     'Row limit / rack nameplate' = "$RowLimitKW kW / $rackNameplateKW kW"
 }
-$reportInputs = @($facility, $byLevel['Row'][0], $byLevel['Rack'][0], $byLevel['Server'][0], $facilityProfile, $oversub, $model)
-$reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.md') -Title 'PowerTrace site study' -Assumptions $assumptions
-$reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.html') -Title 'PowerTrace site study' -Assumptions $assumptions
+$sizing = @(
+    [pscustomobject]@{ Basis = 'Synthesized facility peak'; KW = [math]::Round($facilityProfile.PeakKW, 1); ShareOfNameplate = [math]::Round($facilityProfile.PeakKW / $nameplateKW, 3) }
+    [pscustomobject]@{ Basis = 'Nameplate (TDP) sizing'; KW = [math]::Round($nameplateKW, 1); ShareOfNameplate = 1 }
+    [pscustomobject]@{ Basis = 'Coincidence factor (site peak / sum of server peaks)'; KW = ''; ShareOfNameplate = [math]::Round($siteProfile.CoincidenceFactor, 3) }
+)
+$tables = [ordered]@{
+    ("Smoothing: coefficient of variation by level, busiest hour ({0:00}:00 UTC), 10 s bins" -f $busiest) = $smoothing
+    'Facility peak against nameplate sizing' = $sizing
+}
+$reportInputs = @($facility, $byLevel['Row'][0], $byLevel['Rack'][0], $byLevel['Server'][0], $facilityProfile, $oversub, $cap, $model)
+$reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.md') -Title 'PowerTrace site study' -Assumptions $assumptions -Table $tables -Force
+$reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.html') -Title 'PowerTrace site study' -Assumptions $assumptions -Table $tables -Force
 
 Write-Host ("`nDone in {0:N1} s. Report, plots and CSV in {1}" -f $clock.Elapsed.TotalSeconds, (Resolve-Path $OutputFolder))
 Get-ChildItem $OutputFolder -Recurse -File | Select-Object @{ n = 'File'; e = { $_.FullName.Substring((Resolve-Path $OutputFolder).Path.Length + 1) } }, @{ n = 'KB'; e = { [math]::Ceiling($_.Length / 1KB) } } | Format-Table -AutoSize | Out-Host

@@ -3,7 +3,7 @@
     Description = @'
 Export-PowerPlot collects the power traces piped to it and draws one plot with ScottPlot: Trace shows power in kW over UTC time; LoadDuration sorts each trace from highest to lowest against the share of time; RampHistogram counts the changes of one trace between consecutive intervals (-RampIntervalSeconds); Smoothing divides each trace by its own mean and shows its coefficient of variation, so server, rack, row and site traces side by side show how aggregation flattens demand.
 
-The file type follows the extension (.png or .svg). The file is written whole (to a temporary file, then moved), honours -WhatIf and -Confirm, and is overwritten unless -NoClobber is given.
+The file type follows the extension (.png or .svg). The file is written whole (to a temporary file, then moved), honours -WhatIf and -Confirm, and an existing file is kept unless -Force is given.
 '@
     Parameters  = @{
         Oversubscription    = 'A result of Measure-Oversubscription: plots the peak-power quantile against the number of units, with the limit, the answer and the nameplate count marked.'
@@ -14,7 +14,7 @@ The file type follows the extension (.png or .svg). The file is written whole (t
         Height              = 'Image height in pixels (100 to 10000, default 500).'
         Title               = 'Plot title; each kind has a sensible default.'
         RampIntervalSeconds = 'RampHistogram only: the interval over which a ramp is measured, in seconds (default 1). Use 900 for 15-minute ramps.'
-        NoClobber           = 'Fail with error FileExists instead of overwriting an existing file.'
+        Force               = 'Overwrite an existing file. Without it an existing file is an error (FileExists), checked after -WhatIf/-Confirm, as for every PowerTrace cmdlet that writes files.'
         PassThru            = 'Write the FileInfo of the written file to the pipeline.'
     }
     Inputs      = @('PowerTrace.Core.Traces.PowerSeries', 'PowerTrace.Core.Analysis.OversubscriptionResult')

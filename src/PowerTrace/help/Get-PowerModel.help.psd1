@@ -8,7 +8,7 @@ Without -Name, or with -ListAvailable, it writes one table row per model (Refere
     Parameters  = @{
         Name          = 'Reference model names, e.g. H100-TP4-70B (case-insensitive, wildcards allowed, tab-completed). An unknown name gives error UnknownReferenceModel.'
         ListAvailable = 'Write the table rows (ReferenceModelInfo) instead of the models, also for the names given.'
-        Bound         = 'Low, Central (default) or High end of the uncertainty band: Low has lower state powers and faster token rates (least energy per request), High the reverse.'
+        Bound         = 'Low, Central (default) or High end of the uncertainty band: Low has lower state powers and faster token rates (least energy per request), High the reverse. Given without -Name it fails with BoundNeedsName.'
     }
     Inputs      = @('System.String')
     Examples    = @(
