@@ -66,7 +66,7 @@ Describe 'New-PowerReport' {
         $p = Join-Path $TestDrive 'extra.md'
         $site, $cap | New-PowerReport -Path $p -Table ([ordered]@{ 'Smoothing' = @([pscustomobject]@{ Level = 'Rack'; CV = 0.25 }, [pscustomobject]@{ Level = 'Site'; CV = 0.05 }) })
         $md = Get-Content $p -Raw
-        [double](Get-TableValue $md 'Cap \(kW\)'.Replace('\', '')) | Should -Be ([math]::Round($cap.CapKW, 1))
+        [double](Get-TableValue $md 'Cap (kW)') | Should -Be ([math]::Round($cap.CapKW, 1))
         $md | Should -Match '## Smoothing\n\n\| Level \| CV \|\n\| --- \| --- \|\n\| Rack \| 0.25 \|\n\| Site \| 0.05 \|'
     }
 
