@@ -41,7 +41,7 @@
         PSData = @{
             Tags         = @('power', 'GPU', 'LLM', 'inference', 'datacenter', 'capacity-planning', 'grid', 'PSEdition_Core', 'Linux', 'Windows')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: measured power and request logs as typed objects.'
+            ReleaseNotes = '0.1.0: import measured power and request logs; fit, test, save and derive power models (16 built-in reference models); synthesize server-to-facility traces with exact sharding; oversubscription, load profile and power-cap analyses; plots and site-study reports.'
         }
     }
 }
