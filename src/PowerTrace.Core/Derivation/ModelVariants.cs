@@ -39,7 +39,7 @@ namespace PowerTrace.Core.Derivation
             var config = new ModelConfiguration(c.GpuType, c.GpuCount, c.ModelName, c.TensorParallel, idle2, c.TdpWattsPerGpu);
             var pr = model.Provenance;
             string note = (pr.Derivation ?? "") + $"\n{bound} end of the band: idle x {1 + sign * u.IdleRelative:0.###}, power above idle x {fd:0.###}, rates x {fr:0.###}.";
-            return new PowerModel(config, model.BinSeconds, states, profile, model.Transitions, pr.WithDerivation(note, u.WithBound(bound)));
+            return new PowerModel(config, model.BinSeconds, states, profile, model.Transitions, pr.WithDerivation(note, u.WithBound(bound)), model.WorkloadLagSeconds);
         }
 
         /// <summary>
@@ -58,7 +58,7 @@ namespace PowerTrace.Core.Derivation
             var config = new ModelConfiguration(c.GpuType, 1, c.ModelName, c.TensorParallel, c.IdleWattsPerGpu, c.TdpWattsPerGpu);
             var pr = model.Provenance;
             return new PowerModel(config, model.BinSeconds, states, model.ServingProfile, model.Transitions,
-                pr.WithDerivation((pr.Derivation ?? "") + $"\nPer-GPU view: node power / {g} GPUs.", pr.Uncertainty));
+                pr.WithDerivation((pr.Derivation ?? "") + $"\nPer-GPU view: node power / {g} GPUs.", pr.Uncertainty), model.WorkloadLagSeconds);
         }
     }
 }

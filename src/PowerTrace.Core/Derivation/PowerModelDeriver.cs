@@ -167,7 +167,8 @@ namespace PowerTrace.Core.Derivation
             string gpuName = primary.Gpu.Name == gpuT.Name && pm.Configuration.GpuType != null ? pm.Configuration.GpuType : gpuT.Name;
             var config = new ModelConfiguration(gpuName, target.GpuCount, target.ModelName, target.TensorParallel, idleT, tdpT);
             var prov = new ModelProvenance(src.SelectMany(s => s.Model.Provenance.Traces).ToList(), options.CreatedUtc ?? DateTime.UtcNow, PowerModelFitter.ToolVersion, sb.ToString(), band);
-            return new PowerModel(config, pm.BinSeconds, states, profile, transitions, prov);
+            // The workload lag is the primary source's measuring pipeline (log and meter delays), not its hardware: kept.
+            return new PowerModel(config, pm.BinSeconds, states, profile, transitions, prov, pm.WorkloadLagSeconds);
         }
 
         private static double PlainScale(ServingPhase phase, Source s, DerivationTarget t, DerivationOptions o)

@@ -29,7 +29,8 @@ namespace PowerTrace.Core.Model
             IReadOnlyList<PowerState> states,
             ServingProfile servingProfile,
             TransitionModel transitions,
-            ModelProvenance provenance)
+            ModelProvenance provenance,
+            double workloadLagSeconds = 0)
         {
             Configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
             if (!(binSeconds > 0) || double.IsInfinity(binSeconds))
@@ -47,6 +48,8 @@ namespace PowerTrace.Core.Model
             ServingProfile = servingProfile ?? throw new ArgumentNullException(nameof(servingProfile));
             Transitions = transitions;
             Provenance = provenance ?? throw new ArgumentNullException(nameof(provenance));
+            WorkloadLag.Validate(workloadLagSeconds, nameof(workloadLagSeconds));
+            WorkloadLagSeconds = workloadLagSeconds;
             Chain = new CompiledChain(_states, transitions);
         }
 
@@ -55,6 +58,13 @@ namespace PowerTrace.Core.Model
 
         /// <summary>Bin width the model was fitted at, seconds.</summary>
         public double BinSeconds { get; }
+
+        /// <summary>
+        /// Seconds the measured power trailed the training workload log (see <see cref="WorkloadLag"/>): contexts
+        /// built from measured logs are delayed by this much (fitting, <see cref="PowerModelEvaluator"/>); synthesis
+        /// through the serving emulator does not apply it. 0 for models saved before it existed.
+        /// </summary>
+        public double WorkloadLagSeconds { get; }
 
         /// <summary>Operating states, sorted by mean power.</summary>
         public IReadOnlyList<PowerState> States => _states;

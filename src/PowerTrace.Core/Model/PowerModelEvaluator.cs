@@ -64,13 +64,17 @@ namespace PowerTrace.Core.Model
 
         /// <summary>
         /// Per trace and in total (all traces concatenated): the model (median over <paramref name="seeds"/> seeds),
-        /// constant TDP and constant training-mean power.
+        /// constant TDP and constant training-mean power. The features are taken as measured from logs: their contexts
+        /// are delayed by <paramref name="workloadLagSeconds"/> (null = the model's <see cref="PowerModel.WorkloadLagSeconds"/>,
+        /// right when the test logs were recorded the way the training logs were).
         /// </summary>
-        /// <exception cref="Errors.InvalidSettingException">BinWidthMismatch, WorkloadLengthMismatch, ConfigurationMismatch, InvalidSeedCount.</exception>
+        /// <exception cref="Errors.InvalidSettingException">BinWidthMismatch, WorkloadLengthMismatch, ConfigurationMismatch, InvalidSeedCount, InvalidWorkloadLag.</exception>
         public static IReadOnlyList<PowerModelFidelity> Evaluate(PowerModel model, IReadOnlyList<PowerSeries> traces, IReadOnlyList<WorkloadFeatures> features,
-            int seeds = 5, ulong masterSeed = 1, CancellationToken cancellationToken = default)
+            int seeds = 5, ulong masterSeed = 1, CancellationToken cancellationToken = default, double? workloadLagSeconds = null)
         {
             if (model == null) throw new ArgumentNullException(nameof(model));
+            double lag = workloadLagSeconds ?? model.WorkloadLagSeconds;
+            WorkloadLag.Validate(lag, "WorkloadLagSeconds");
             if (traces.Count != features.Count) throw new ArgumentException("Give one workload per trace.");
             if (seeds < 1) throw new Errors.InvalidSettingException("InvalidSeedCount", "Seeds", "At least one seed is needed.");
             var modelMeta = new TraceMetadata(model.Configuration.GpuType, model.Configuration.GpuCount, model.Configuration.ModelName, model.Configuration.TensorParallel);
@@ -102,7 +106,7 @@ namespace PowerTrace.Core.Model
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var rng = Rng.ForStream(masterSeed, (ulong)s);
-                    syn.SynthesizeFromFeatures(features[t], ref rng, buf);
+                    syn.SynthesizeFromFeatures(features[t], ref rng, buf, lag);
                     var q = new double[n];
                     for (int i = 0; i < n; i++) { q[i] = buf[i]; allSynth[s][at + i] = buf[i]; }
                     results.Add(FidelityMetrics.Compare(tr.Watts, q));

@@ -50,6 +50,11 @@ namespace PowerTrace.Core.Model
         public double? IdleWattsPerGpu { get; set; }
         /// <summary>TDP watts per GPU override (default: the GPU type's nominal TDP, else the highest measured bin).</summary>
         public double? TdpWattsPerGpu { get; set; }
+        /// <summary>
+        /// Seconds the measured power trails the workload log (rounded to whole bins); null = estimated from the
+        /// traces (<see cref="WorkloadLag.Estimate"/>).
+        /// </summary>
+        public double? WorkloadLagSeconds { get; set; }
     }
 
     /// <summary>Fits a <see cref="PowerModel"/> to measured traces and their workload features.</summary>
@@ -59,11 +64,12 @@ namespace PowerTrace.Core.Model
         public static string ToolVersion { get; } = typeof(PowerModelFitter).GetTypeInfo().Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
         /// <summary>
-        /// Fits states (Gaussian mixture, BIC), labels bins, learns the workload-conditioned transitions and the
+        /// Fits states (Gaussian mixture, BIC), estimates the workload lag (or takes the override) and labels each
+        /// bin with the context of the workload that drove it, learns the workload-conditioned transitions and the
         /// AR(1) power within each state.
         /// </summary>
         /// <exception cref="InvalidSettingException">
-        /// NoTrainingData, BinWidthMismatch, WorkloadLengthMismatch, ConfigurationMismatch, InvalidStateRange, ModelHasNoStates.
+        /// NoTrainingData, BinWidthMismatch, WorkloadLengthMismatch, ConfigurationMismatch, InvalidStateRange, ModelHasNoStates, InvalidWorkloadLag.
         /// </exception>
         public static PowerModel Fit(IReadOnlyList<PowerModelTrainingInput> inputs, ServingProfile profile, PowerModelFitOptions? options = null, CancellationToken cancellationToken = default)
         {
@@ -74,6 +80,8 @@ namespace PowerTrace.Core.Model
             int minK = options.StateCount ?? options.MinStates, maxK = options.StateCount ?? options.MaxStates;
             if (minK < 1 || maxK < minK || maxK > PowerModel.MaxStates)
                 throw new InvalidSettingException("InvalidStateRange", "StateCount", $"State counts must satisfy 1 <= min <= max <= {PowerModel.MaxStates}; got {minK}..{maxK}.");
+
+            if (options.WorkloadLagSeconds.HasValue) WorkloadLag.Validate(options.WorkloadLagSeconds.Value, "WorkloadLagSeconds");
 
             double bin = inputs[0].Trace.BinSeconds;
             TraceMetadata meta = inputs[0].Trace.Metadata;
@@ -114,6 +122,9 @@ namespace PowerTrace.Core.Model
                 WorkloadContext.Compute(inp.Features, ctx);
                 contexts.Add(ctx);
             }
+            // Align the workload with the power it explains (logging and metering delay), then label.
+            int lagBins = options.WorkloadLagSeconds.HasValue ? WorkloadLag.ToBins(options.WorkloadLagSeconds.Value, bin) : WorkloadLag.EstimateBins(inputs, contexts);
+            foreach (var ctx in contexts) WorkloadLag.Shift(ctx, lagBins);
             var remap = new int[k0];
             int k = 0;
             for (int j = 0; j < k0; j++) remap[j] = used[j] > 0 ? k++ : -1;
@@ -180,7 +191,7 @@ namespace PowerTrace.Core.Model
                 traces.Add(new TrainingTrace(tr.Name, file, inp.WorkloadFile, tr.StartUtc, tr.EndUtc, tr.BinCount, tr.ValidBinCount));
             }
             var prov = new ModelProvenance(traces, DateTime.UtcNow, ToolVersion);
-            return new PowerModel(config, bin, states, profile, transitions, prov);
+            return new PowerModel(config, bin, states, profile, transitions, prov, lagBins * bin);
         }
 
         /// <summary>Throws ConfigurationMismatch when two traces disagree on a known field.</summary>
@@ -221,13 +232,17 @@ namespace PowerTrace.Core.Model
             if (o.IdleWattsPerGpu.HasValue) idle = o.IdleWattsPerGpu.Value;
             else
             {
-                double s = 0; long n = 0;
+                // Median, not mean: a few bins where the workload log and the power disagree at a transition
+                // (onsets the lag correction leaves misaligned) must not raise the idle level.
+                var v = new List<double>();
                 for (int t = 0; t < inputs.Count; t++)
                 {
                     var w = inputs[t].Trace.Watts; var c = contexts[t];
-                    for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.LongIdle && !double.IsNaN(w[i])) { s += w[i]; n++; }
+                    for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.LongIdle && !double.IsNaN(w[i])) v.Add(w[i]);
                 }
-                idle = (n > 0 ? s / n : states[0].MeanWatts) / gpus;
+                v.Sort();
+                int mid = v.Count / 2;
+                idle = (v.Count == 0 ? states[0].MeanWatts : v.Count % 2 == 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid])) / gpus;
             }
             double tdp = o.TdpWattsPerGpu ?? ModelConfiguration.KnownTdpWatts(gpuType);
             if (double.IsNaN(tdp))

@@ -17,6 +17,8 @@ namespace PowerTrace.Core.Model
     /// { "kind": "PowerTrace.PowerModel", "schemaVersion": 1,
     ///   "configuration": { "gpuType", "gpuCount", "modelName", "tensorParallel", "idleWattsPerGpu", "tdpWattsPerGpu" },
     ///   "binSeconds": 0.25,
+    ///   "workloadLagSeconds": 2.5,   // optional (absent = 0): seconds the measured power trailed the training
+    ///                                // workload log; applied to contexts built from measured logs, never to emulated ones
     ///   "states": [ { "name", "meanWatts", "stdWatts", "share", "ar1", "minWatts", "maxWatts", "binCount" } ],   // sorted by mean
     ///   "servingProfile": { "prefillTokensPerSecond", "decodeStepsPerSecond", "decodeStepSlowdownPerRequest",
     ///                       "maxConcurrentRequests", "maxBatchedPromptTokens", "interleave", "learnedFrom", "prefillRateIsLowerBound" },
@@ -81,6 +83,7 @@ namespace PowerTrace.Core.Model
             Num(w, "tdpWattsPerGpu", c.TdpWattsPerGpu);
             w.WriteEndObject();
             Num(w, "binSeconds", model.BinSeconds);
+            w.WriteNumber("workloadLagSeconds", model.WorkloadLagSeconds);
             w.WriteStartArray("states");
             foreach (var s in model.States)
             {
@@ -214,6 +217,7 @@ namespace PowerTrace.Core.Model
             var c = Obj(root, "configuration");
             var config = new ModelConfiguration(Str(c, "gpuType"), Int(c, "gpuCount"), Str(c, "modelName"), Int(c, "tensorParallel"), Dbl(c, "idleWattsPerGpu"), Dbl(c, "tdpWattsPerGpu"));
             double bin = Dbl(root, "binSeconds");
+            double lag = root.TryGetProperty("workloadLagSeconds", out var le) && le.ValueKind == JsonValueKind.Number ? le.GetDouble() : 0.0;
             var states = new List<PowerState>();
             foreach (var s in Arr(root, "states").EnumerateArray())
                 states.Add(new PowerState(states.Count, Str(s, "name") ?? "", Dbl(s, "meanWatts"), Dbl(s, "stdWatts"), Dbl(s, "share"), Dbl(s, "ar1"), Dbl(s, "minWatts"), Dbl(s, "maxWatts"), Long(s, "binCount")));
@@ -253,7 +257,7 @@ namespace PowerTrace.Core.Model
                 unc = new ModelUncertainty(Dbl(ue, "idleRelative"), Dbl(ue, "dynamicRelative"), Dbl(ue, "rateRelative"),
                     (ModelBound)Enum.Parse(typeof(ModelBound), Str(ue, "bound") ?? nameof(ModelBound.Central)));
             var prov = new ModelProvenance(traces, Date(pr, "createdUtc"), Str(pr, "toolVersion") ?? "", Str(pr, "derivation"), unc);
-            return new PowerModel(config, bin, states, profile, transitions, prov);
+            return new PowerModel(config, bin, states, profile, transitions, prov, lag);
         }
 
         private static void WriteStr(Utf8JsonWriter w, string name, string? value)

@@ -84,6 +84,8 @@ namespace PowerTrace.Core.Model
             _pos += len;
         }
 
+        // Emulated contexts describe the work at the instant it runs, which is what the lag-corrected training
+        // contexts describe: the model's WorkloadLagSeconds (a logging/metering delay) is deliberately not applied here.
         private void EmulateContexts(ServerWorkload work, int n)
         {
             if (_contexts.Length < n) _contexts = new byte[Math.Max(n, _contexts.Length * 2)];
@@ -91,12 +93,22 @@ namespace PowerTrace.Core.Model
         }
 
         /// <summary>
-        /// Node power for given (e.g. measured) workload features: fills the first <c>features.BinCount</c>
-        /// entries of <paramref name="watts"/>.
+        /// Node power for workload features measured from logs: fills the first <c>features.BinCount</c> entries of
+        /// <paramref name="watts"/>, with the contexts delayed by the model's <see cref="PowerModel.WorkloadLagSeconds"/>
+        /// (the logging delay the model was fitted with).
         /// </summary>
         /// <exception cref="InvalidSettingException">BinWidthMismatch when the features' bin width is not the model's.</exception>
         public void SynthesizeFromFeatures(WorkloadFeatures features, ref Rng rng, Span<float> watts)
+            => SynthesizeFromFeatures(features, ref rng, watts, _model.WorkloadLagSeconds);
+
+        /// <summary>
+        /// Node power for given workload features, with the contexts delayed by <paramref name="workloadLagSeconds"/>
+        /// (rounded to whole bins; 0 for features not subject to a logging delay, such as emulated ones).
+        /// </summary>
+        /// <exception cref="InvalidSettingException">BinWidthMismatch when the features' bin width is not the model's; InvalidWorkloadLag.</exception>
+        public void SynthesizeFromFeatures(WorkloadFeatures features, ref Rng rng, Span<float> watts, double workloadLagSeconds)
         {
+            WorkloadLag.Validate(workloadLagSeconds, nameof(workloadLagSeconds));
             if (features == null) throw new ArgumentNullException(nameof(features));
             if (Math.Abs(features.BinSeconds - _model.BinSeconds) > 1e-9 * _model.BinSeconds)
                 throw new InvalidSettingException("BinWidthMismatch", nameof(features),
@@ -105,6 +117,7 @@ namespace PowerTrace.Core.Model
             if (watts.Length < n) throw new ArgumentException($"The output span holds {watts.Length} bins; {n} are needed.", nameof(watts));
             if (_contexts.Length < n) _contexts = new byte[Math.Max(n, _contexts.Length * 2)];
             WorkloadContext.Compute(features, _contexts);
+            WorkloadLag.Shift(new Span<byte>(_contexts, 0, n), WorkloadLag.ToBins(workloadLagSeconds, _model.BinSeconds));
             Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, watts);
         }
 

@@ -131,6 +131,15 @@ namespace PowerTrace.Commands
         [ValidateRange(0.0, 100000.0)]
         public double TdpWattsPerGpu { get; set; } = double.NaN;
 
+        /// <summary>
+        /// Seconds the measured power trails the workload log (rounded to whole bins); default: estimated from the
+        /// traces (between -4 and +8 s; reported under -Verbose). Stored in the model and applied by Test-PowerModel.
+        /// </summary>
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
+        [ValidateRange(-WorkloadLag.MaxAbsSeconds, WorkloadLag.MaxAbsSeconds)]
+        public double WorkloadLagSeconds { get; set; } = double.NaN;
+
         /// <summary>Also save the model to this JSON file (-WhatIf/-Confirm apply to this write only).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -189,10 +198,14 @@ namespace PowerTrace.Commands
                     TensorParallel = MyInvocation.BoundParameters.ContainsKey(nameof(TensorParallel)) ? TensorParallel : (int?)null,
                     IdleWattsPerGpu = double.IsNaN(IdleWattsPerGpu) ? (double?)null : IdleWattsPerGpu,
                     TdpWattsPerGpu = double.IsNaN(TdpWattsPerGpu) ? (double?)null : TdpWattsPerGpu,
+                    WorkloadLagSeconds = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds,
                 };
                 if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
                 var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);
                 CompleteProgress();
+                WriteVerbose(options.WorkloadLagSeconds.HasValue
+                    ? $"Workload lag: {model.WorkloadLagSeconds} s (given; power bins are labelled with the workload that far earlier)."
+                    : $"Workload lag: {model.WorkloadLagSeconds} s (estimated: the measured power trails the workload log by that much; override with -WorkloadLagSeconds).");
                 if (savePath != null)
                 {
                     PowerModelJson.Save(model, savePath);

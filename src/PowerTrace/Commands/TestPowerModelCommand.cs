@@ -52,6 +52,14 @@ namespace PowerTrace.Commands
         [Parameter]
         public ulong Seed { get; set; } = 1;
 
+        /// <summary>
+        /// Seconds the measured power trails these logs (default: the model's WorkloadLagSeconds, right when the test
+        /// logs were recorded the way the training logs were).
+        /// </summary>
+        [Parameter]
+        [ValidateRange(-WorkloadLag.MaxAbsSeconds, WorkloadLag.MaxAbsSeconds)]
+        public double WorkloadLagSeconds { get; set; } = double.NaN;
+
         protected override void ProcessRecord()
         {
             if (Trace != null) _traces.AddRange(Trace);
@@ -81,7 +89,9 @@ namespace PowerTrace.Commands
                             $"{fit.StartUtc:yyyy-MM-ddTHH:mm:ss}Z to {fit.EndUtc:yyyy-MM-ddTHH:mm:ss}Z): its numbers are in-sample, not held-out fidelity.");
                 }
                 ReportProgress("Test-PowerModel", $"Synthesizing {_traces.Count} trace(s) x {Seeds} seeds", 0.5);
-                var rows = PowerModelEvaluator.Evaluate(Model!, _traces, features, Seeds, Seed, CancellationToken);
+                double? lag = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds;
+                WriteVerbose($"Workload lag applied to the logs: {lag ?? Model!.WorkloadLagSeconds} s ({(lag.HasValue ? "given" : "the model's")}).");
+                var rows = PowerModelEvaluator.Evaluate(Model!, _traces, features, Seeds, Seed, CancellationToken, lag);
                 CompleteProgress();
                 foreach (var r in rows) WriteObject(r);
             }

@@ -14,6 +14,7 @@ Test on traces the model was not fitted on (another recording, or another part o
         EngineState = 'Engine-state series (from Import-EngineState), one per trace in the same order, recorded while the trace was measured; bins outside a series count as idle.'
         Seeds       = 'Number of random streams each trace is synthesized with (1 to 1000, default 5); the model''s row reports the median of each metric over them.'
         Seed        = 'Master seed (default 1): seed number s uses the random stream (Seed, s), so the same call gives the same report.'
+        WorkloadLagSeconds = 'Seconds the measured power trails these logs (-600 to 600, rounded to whole bins): the workload features are delayed by this much before the model synthesizes from them. Default: the model''s WorkloadLagSeconds, right when the held-out logs were recorded the way the training logs were; give it when they come from another logging or metering setup.'
     }
     Inputs      = @('PowerTrace.Core.Traces.PowerSeries')
     Examples    = @(

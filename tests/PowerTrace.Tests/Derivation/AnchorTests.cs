@@ -23,7 +23,7 @@ public class AnchorTests
             t.StartUtc, t.EndUtc, t.BinCount, t.ValidBinCount);
         var prov = new ModelProvenance(new[] { tr }, new DateTime(2025, 12, 11, 0, 0, 0, DateTimeKind.Utc), m.Provenance.ToolVersion,
             "Anchor of the reference models: fitted (New-PowerModel, seed 1) to LLMServingSim evaluation/power (casys-kaist, MIT, commit 9e3f0ec): RTX A6000, vLLM 0.11.1, Llama-3.1-8B-Instruct, TP1, nvidia-smi 200 ms power and vLLM engine log (+8 h clock offset).");
-        return new PowerModel(m.Configuration, m.BinSeconds, m.States, m.ServingProfile, m.Transitions, prov);
+        return new PowerModel(m.Configuration, m.BinSeconds, m.States, m.ServingProfile, m.Transitions, prov, m.WorkloadLagSeconds);
     }
 
     [Fact]

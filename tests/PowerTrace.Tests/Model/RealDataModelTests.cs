@@ -37,14 +37,28 @@ public class RealDataModelTests
         return (trace, engine);
     }
 
+    [Theory]
+    // The power trails the vLLM engine log (whole-second log times describing the interval ending there; nvidia-smi
+    // averages about a second): agreement of work-in-flight with power above the idle/busy midpoint peaks at these lags.
+    [InlineData(1, 2.5)]
+    [InlineData(2, 1.75)]
+    public void Workload_lag_is_estimated_from_the_recording(int tp, double expectedSeconds)
+    {
+        var (trace, engine) = Load(tp);
+        Assert.Equal(expectedSeconds, WorkloadLag.Estimate(new[] { Input(trace, engine) }), 6);
+    }
+
     internal static PowerModelTrainingInput Input(PowerSeries trace, EngineStateSeries engine)
         => new PowerModelTrainingInput(trace, WorkloadFeatureBuilder.FromEngineState(engine, trace.StartUtc, trace.BinSeconds, trace.BinCount, idleOutsideSpan: true), engine.SourceFile);
 
     [Theory]
-    // Measured (5 seeds, median): TP1 2.5 % energy, ACF R² 0.995; TP2 2.6 %, 0.94.
-    [InlineData(1, 5.0, 0.85)]
-    [InlineData(2, 5.0, 0.85)]
-    public void Held_out_third_pulse_energy_and_autocorrelation(int tp, double maxEnergyErrorPercent, double minAcfR2)
+    // Measured (5 seeds, median), with the estimated workload lag (TP1 2.5 s, TP2 1.75 s):
+    // TP1 energy 2.26 %, ACF R² 0.989, KS 0.200, NRMSE 0.084; TP2 energy 4.95 %, ACF R² 0.922, KS 0.212, NRMSE 0.136.
+    // (Before the lag: TP1 2.52 %, 0.995, 0.215, 0.139; TP2 2.62 %, 0.941, 0.207, 0.134.) KS is dominated by the
+    // level of the post-work power hold, which drifts upward pulse by pulse (TP1 89.0, 90.1, then ~91 W held out).
+    [InlineData(1, 4.0, 0.95, 0.25, 0.11)]
+    [InlineData(2, 7.0, 0.85, 0.27, 0.17)]
+    public void Held_out_third_pulse_energy_and_autocorrelation(int tp, double maxEnergyErrorPercent, double minAcfR2, double maxKs, double maxNrmse)
     {
         var (trace, engine) = Load(tp);
         int split = (int)Math.Round((Split(engine) - trace.StartUtc).TotalSeconds / trace.BinSeconds);
@@ -52,6 +66,7 @@ public class RealDataModelTests
         var test = trace.Slice(split, trace.BinCount - split);
         var profile = ServingProfileLearner.FromEngineState(engine);
         var model = PowerModelFitter.Fit(new[] { Input(train, engine) }, profile);
+        _out.WriteLine($"TP{tp} workload lag {model.WorkloadLagSeconds} s");
         foreach (var s in model.States)
             _out.WriteLine($"TP{tp} {s.Name,-10} {s.MeanWatts,7:F1} W ± {s.StdWatts,5:F1}  share {s.Share:F3}  ar1 {s.Ar1:F2}  [{s.MinWatts:F1}, {s.MaxWatts:F1}]");
         var testInput = Input(test, engine);
@@ -61,6 +76,8 @@ public class RealDataModelTests
         var m = rows.Single(r => r.Method == "PowerModel");
         Assert.InRange(m.EnergyErrorPercent, 0, maxEnergyErrorPercent);
         Assert.InRange(m.AcfRSquared, minAcfR2, 1.0);
+        Assert.InRange(m.KsStatistic, 0, maxKs);
+        Assert.InRange(m.Nrmse, 0, maxNrmse);
         // Beats TDP sizing on energy; beats the constant mean on the distribution (a flat line can be lucky on energy).
         var mean = rows.Single(r => r.Method == "ConstantMean");
         Assert.True(m.EnergyErrorPercent < rows.Single(r => r.Method == "ConstantTdp").EnergyErrorPercent);
