@@ -31,6 +31,7 @@
         'Measure-PowerCap'
         'Invoke-TraceSynthesis'
         'Merge-PowerTrace'
+        'Resize-PowerTrace'
         'New-PowerReport'
         'Get-PowerModel'
     )

@@ -84,6 +84,18 @@ Describe 'Measure-LoadProfile' {
         $p.DiversityFactor | Should -Be 2
     }
 
+    It 'reports rolling and block 15-minute ramps, and Format-List rounds them with units' {
+        # 300 s bins, kW 1 1 2 2 2 5 5 5 5: any 15-minute window rises at most 3 kW, consecutive 15-minute means only 2.
+        $p = New-Trace 'site' Site 300 @(1, 1, 2, 2, 2, 5, 5, 5, 5) | Measure-LoadProfile
+        $p.RampUpMaxKWPer15Min | Should -Be 3
+        $p.RampUpMaxKWPer15MinBlock | Should -Be 2
+        $text = $p | Format-List | Out-String -Width 150
+        $text | Should -Match 'Ramp up P95 / max, any 15 min\s*: 3\.0 / 3\.0 kW per 15 min'
+        $text | Should -Match 'Ramp up P95 / max, 15-min blocks\s*: 2\.0 / 2\.0 kW per 15 min'
+        $text | Should -Match 'Load factor\s*: 0\.6'
+        ($p | Format-List * | Out-String) | Should -Match 'RampUpMaxKWPer15MinBlock'
+    }
+
     It 'fails with <Id>' -ForEach @(
         @{ Id = 'NoInput'; Script = { @() | Measure-LoadProfile } }
         @{ Id = 'PowerFactorOutOfRange'; Script = { New-Trace 's' Site 1 @(1, 2) | Measure-LoadProfile -PowerFactor 0 } }
@@ -119,5 +131,19 @@ Describe 'Measure-PowerCap' {
         @{ Id = 'NoInput'; Script = { @() | Measure-PowerCap -CapKW 5 } }
     ) {
         $Script | Should -Throw -ErrorId "$Id,PowerTrace.Commands.MeasurePowerCapCommand"
+    }
+}
+
+Describe 'Resize-PowerTrace' {
+    It 'averages to a whole multiple of the bin width' {
+        $r = New-Trace 'rack' Rack 0.5 @(1, 3, 5, 7, 9, 11) | Resize-PowerTrace -BinSeconds 1
+        $r.BinSeconds | Should -Be 1
+        $r.Watts | Should -Be @(2000, 6000, 10000)
+        $r.StartUtc | Should -Be $start
+    }
+
+    It 'fails with BinWidthNotMultiple for a width that is not a multiple' {
+        { New-Trace 'rack' Rack 2 @(1, 2, 3) | Resize-PowerTrace -BinSeconds 3 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'BinWidthNotMultiple,PowerTrace.Commands.ResizePowerTraceCommand'
     }
 }

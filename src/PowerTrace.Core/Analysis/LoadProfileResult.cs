@@ -32,7 +32,8 @@ namespace PowerTrace.Core.Analysis
     {
         internal LoadProfile(string name, TraceLevel level, DateTime startUtc, double binSeconds, double durationHours, int replicateCount,
             double peakKW, double peakP95AcrossSeedsKW, double meanKW, double minKW, double stdDevKW,
-            double shortRampIntervalSeconds, double[] shortRamps, double longRampIntervalSeconds, double[] longRamps, double largestStepKW,
+            double rampSmoothingSeconds, double shortRampIntervalSeconds, double[] shortRamps, double longRampIntervalSeconds, double[] longRamps,
+            double[] blockRamps, double largestStepKW,
             IReadOnlyList<LoadDurationPoint> loadDuration, TraceLevel? componentLevel, int componentCount, double sumOfComponentPeaksKW, double primaryPeakKW,
             double powerFactor, IReadOnlyList<double>? hourlyProfileKW, IReadOnlyList<string> warnings)
         {
@@ -50,6 +51,7 @@ namespace PowerTrace.Core.Analysis
             LoadFactor = meanKW / peakKW;
             PeakToAverage = peakKW / meanKW;
             CoefficientOfVariation = stdDevKW / meanKW;
+            RampSmoothingSeconds = rampSmoothingSeconds;
             ShortRampIntervalSeconds = shortRampIntervalSeconds;
             RampUp95KWPerSecond = shortRamps[0];
             RampUpMaxKWPerSecond = shortRamps[1];
@@ -60,6 +62,10 @@ namespace PowerTrace.Core.Analysis
             RampUpMaxKWPer15Min = longRamps[1];
             RampDown95KWPer15Min = longRamps[2];
             RampDownMaxKWPer15Min = longRamps[3];
+            RampUp95KWPer15MinBlock = blockRamps[0];
+            RampUpMaxKWPer15MinBlock = blockRamps[1];
+            RampDown95KWPer15MinBlock = blockRamps[2];
+            RampDownMaxKWPer15MinBlock = blockRamps[3];
             LargestStepKW = largestStepKW;
             LoadDuration = loadDuration;
             ComponentLevel = componentLevel;
@@ -103,26 +109,43 @@ namespace PowerTrace.Core.Analysis
         public double PeakToAverage { get; }
         /// <summary>Standard deviation / mean.</summary>
         public double CoefficientOfVariation { get; }
-        /// <summary>Interval of the per-second ramps actually used, seconds (1 unless bins are wider or do not divide a second).</summary>
+        /// <summary>
+        /// Window of the trailing moving average applied before the rolling ramps, seconds: m·bin with m = max(1, round(1 s / bin)),
+        /// i.e. about one second for sub-second bins and the bin itself (no smoothing) for bins of 1 s or wider.
+        /// </summary>
+        public double RampSmoothingSeconds { get; }
+        /// <summary>Interval of the per-second ramps actually used, seconds: k·bin with k = max(1, round(1 s / bin)) (1 unless bins are wider or do not divide a second).</summary>
         public double ShortRampIntervalSeconds { get; }
-        /// <summary>95th percentile of the per-second change, kW/s (0 when the load rarely rises).</summary>
+        /// <summary>95th percentile (type 7) of the rolling change S(t + Δ) − S(t) over Δ = <see cref="ShortRampIntervalSeconds"/>, at every bin t, per second, kW/s; 0 when the load rarely rises.</summary>
         public double RampUp95KWPerSecond { get; }
-        /// <summary>Largest per-second rise, kW/s.</summary>
+        /// <summary>Largest rolling rise over <see cref="ShortRampIntervalSeconds"/>, per second, kW/s.</summary>
         public double RampUpMaxKWPerSecond { get; }
-        /// <summary>95th percentile of the per-second fall, kW/s, as a positive number.</summary>
+        /// <summary>95th percentile of the rolling fall over <see cref="ShortRampIntervalSeconds"/>, per second, kW/s, as a positive number.</summary>
         public double RampDown95KWPerSecond { get; }
-        /// <summary>Largest per-second fall, kW/s, as a positive number.</summary>
+        /// <summary>Largest rolling fall over <see cref="ShortRampIntervalSeconds"/>, per second, kW/s, as a positive number.</summary>
         public double RampDownMaxKWPerSecond { get; }
-        /// <summary>Interval of the 15-minute ramps actually used, seconds (900 unless bins are wider or do not divide it).</summary>
+        /// <summary>Interval of the 15-minute ramps actually used, seconds: k·bin with k = max(1, round(900 s / bin)) (900 unless bins are wider or do not divide it).</summary>
         public double LongRampIntervalSeconds { get; }
-        /// <summary>95th percentile of the change between consecutive 15-minute means, kW per 15 min; NaN with under 30 min of data.</summary>
+        /// <summary>
+        /// Headline 15-minute ramp: 95th percentile (type 7) of the rolling change S(t + 15 min) − S(t) of the (1-s mean) load over
+        /// every 15-minute window starting at any bin, kW per 15 min (scaled by 900 / <see cref="LongRampIntervalSeconds"/>); NaN
+        /// when the trace is no longer than 15 minutes.
+        /// </summary>
         public double RampUp95KWPer15Min { get; }
-        /// <summary>Largest rise between consecutive 15-minute means, kW per 15 min.</summary>
+        /// <summary>Largest rise over any 15-minute window (rolling), kW per 15 min.</summary>
         public double RampUpMaxKWPer15Min { get; }
-        /// <summary>95th percentile of the fall between consecutive 15-minute means, kW per 15 min, positive.</summary>
+        /// <summary>95th percentile of the fall over every 15-minute window (rolling), kW per 15 min, positive.</summary>
         public double RampDown95KWPer15Min { get; }
-        /// <summary>Largest fall between consecutive 15-minute means, kW per 15 min, positive.</summary>
+        /// <summary>Largest fall over any 15-minute window (rolling), kW per 15 min, positive.</summary>
         public double RampDownMaxKWPer15Min { get; }
+        /// <summary>95th percentile of the change between consecutive fixed 15-minute block means (blocks aligned to the start, as a 15-minute interval meter sees them), kW per 15 min; NaN with under 30 min of data.</summary>
+        public double RampUp95KWPer15MinBlock { get; }
+        /// <summary>Largest rise between consecutive fixed 15-minute block means, kW per 15 min.</summary>
+        public double RampUpMaxKWPer15MinBlock { get; }
+        /// <summary>95th percentile of the fall between consecutive fixed 15-minute block means, kW per 15 min, positive.</summary>
+        public double RampDown95KWPer15MinBlock { get; }
+        /// <summary>Largest fall between consecutive fixed 15-minute block means, kW per 15 min, positive.</summary>
+        public double RampDownMaxKWPer15MinBlock { get; }
         /// <summary>Largest absolute change between consecutive bins, kW.</summary>
         public double LargestStepKW { get; }
         /// <summary>Load-duration curve: the bins sorted from highest to lowest, at the requested number of points.</summary>

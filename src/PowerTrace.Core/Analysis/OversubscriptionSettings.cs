@@ -18,8 +18,8 @@ namespace PowerTrace.Core.Analysis
         /// <summary>Random subsets drawn per candidate count; default 200.</summary>
         public int Trials { get; set; } = 200;
 
-        /// <summary>Master seed; trial t draws from <c>Rng.ForStream(Seed, t)</c>, so the answer does not depend on thread count.</summary>
-        public ulong Seed { get; set; }
+        /// <summary>Master seed; trial t draws from <c>Rng.ForStream(Seed, t)</c>, so the answer does not depend on thread count. Default 1.</summary>
+        public ulong Seed { get; set; } = 1;
 
         /// <summary>Count at which the exceedance probability and time above the limit are reported; null = the answer.</summary>
         public int? AtCount { get; set; }

@@ -42,9 +42,9 @@ namespace PowerTrace.Commands
         [Parameter(ParameterSetName = DefaultSet)]
         public int Trials { get; set; } = 200;
 
-        /// <summary>Master seed.</summary>
+        /// <summary>Master seed (default 1, like every PowerTrace cmdlet).</summary>
         [Parameter(ParameterSetName = DefaultSet)]
-        public ulong Seed { get; set; }
+        public ulong Seed { get; set; } = 1;
 
         /// <summary>Count at which to report the exceedance probability and time; default the answer.</summary>
         [Parameter(ParameterSetName = DefaultSet)]

@@ -5,7 +5,11 @@ Measure-LoadProfile computes what interconnection studies ask for, where peak al
 
 Traces at the highest level given (e.g. Site or Facility) are profiled; several of them (e.g. synthesis seeds) are pooled as replicates, and PeakP95AcrossSeedsKW is the 95th percentile of their peaks. Traces at a lower level given beside them (e.g. the Server traces of the same run) are components: CoincidenceFactor is the first site trace's peak over the sum of the components' peaks (at most 1), DiversityFactor its reciprocal (the IEEE definition, at least 1).
 
-Ramps: the series is resampled to block means of the interval (1 s or 15 min, in whole bins); a ramp is the change between consecutive blocks divided by their spacing, in kW per second or kW per 15 minutes. Up figures are the 95th percentile and maximum of the changes, down figures those of the falls, as positive numbers (0 when the load never moves that way).
+Ramps (rolling windows, the headline figures): the load is first averaged over a trailing window of about one second (m = round(1 s / bin) bins when bins are finer than a second, RampSmoothingSeconds; no smoothing for bins of 1 s or wider). A ramp over an interval (1 s, or 15 min = 900 s, in whole bins: ShortRampIntervalSeconds, LongRampIntervalSeconds) is that averaged load at t + interval minus at t, for every bin t, so every window counts, not only aligned ones; it is given in kW/s (RampUp95KWPerSecond, RampUpMaxKWPerSecond, RampDown...) or kW per 15 minutes (RampUp95KWPer15Min, RampUpMaxKWPer15Min, RampDown...). Up figures are the 95th percentile (type 7) and the maximum of the changes, down figures those of the falls, as positive numbers (0 when the load never moves that way). Ramps never span two replicates.
+
+Block ramps (RampUp95KWPer15MinBlock, RampUpMaxKWPer15MinBlock, RampDown95KWPer15MinBlock, RampDownMaxKWPer15MinBlock): the change between consecutive fixed 15-minute means counted from the start, what a 15-minute interval meter would show. They are never larger than the rolling maximum for bins of 1 s or wider and usually smaller: quote the rolling figures to an interconnection study, the block figures when it asks for metered 15-minute intervals.
+
+Format-List shows a rounded summary of the planning figures; Format-List * or Select-Object * shows every property at full precision.
 '@
     Parameters  = @{
         InputObject        = 'Traces (PowerTrace.Core.Traces.PowerSeries) with one bin width and start time: the site or facility traces to profile, optionally with lower-level (server) traces for the diversity figures. Accepts pipeline input.'
@@ -15,8 +19,8 @@ Ramps: the series is resampled to block means of the interval (1 s or 15 min, in
     Inputs      = @('PowerTrace.Core.Traces.PowerSeries')
     Examples    = @(
         @{
-            Code    = '$site | Measure-LoadProfile | Format-List PeakKW, LoadFactor, RampUp95KWPer15Min, TransformerMVA, AnnualEnergyMWh'
-            Remarks = 'The figures a utility asks for, from one site trace.'
+            Code    = '$site | Measure-LoadProfile | Format-List'
+            Remarks = 'The figures a utility asks for, from one site trace, rounded for reading (peak, load factor, rolling and block 15-minute ramps, per-second ramps, step, transformer rating, energy).'
         }
         @{
             Code    = '$sites + $servers | Measure-LoadProfile -PowerFactor 0.95 -LoadDurationPoints 21 | Select-Object -ExpandProperty LoadDuration'

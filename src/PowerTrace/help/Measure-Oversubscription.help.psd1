@@ -15,7 +15,7 @@ Warnings say what bounds the answer: a horizon shorter or longer than the traces
         NameplateKW      = 'Nameplate (TDP-sized) power of one unit, in kilowatts, e.g. 26 for a rack. Gives the nameplate count and the oversubscription ratio.'
         Quantile         = 'Risk level in (0, 1): a count fits when this quantile of its subset peaks is at or under the limit. Default 0.95. Outside (0, 1): QuantileOutOfRange.'
         Trials           = 'Random subsets drawn for each count. Default 200.'
-        Seed             = 'Master seed of the random subsets. Default 0. The same seed reproduces the answer exactly.'
+        Seed             = 'Master seed of the random subsets. Default 1, as in every PowerTrace cmdlet. The same seed reproduces the answer exactly.'
         AtCount          = 'Count at which the exceedance probability and the expected time above the limit are reported. Default: the answer.'
         MaxCount         = 'Largest count evaluated, honoured as given (the Curve then runs to it). Default: the number of units given, or with -AllowReplacement up to ten times the pool; either way evaluation stops early at the count whose summed mean power surely exceeds the limit.'
         AllowReplacement = 'Evaluate counts beyond the number of units given: after the whole pool, units are drawn again with replacement. Repeated units are perfectly correlated, so peaks are overstated (the answer errs on the safe side); prefer a larger synthesized pool.'

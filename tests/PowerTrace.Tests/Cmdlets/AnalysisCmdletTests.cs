@@ -64,6 +64,20 @@ public sealed class AnalysisCmdletTests
     }
 
     [Fact]
+    public void OversubscriptionSeedDefaultsToOneLikeEveryCmdlet()
+    {
+        var units = OversubscriptionTests.RandomUnits(30, 400, 7);
+        using var ps = Shell(("u", units.ToArray()));
+        var r = Assert.Single(Run<OversubscriptionResult>(ps, "$u | Measure-Oversubscription -LimitKW 150 -NameplateKW 10 -Trials 50"));
+        Assert.Equal(1UL, r.Seed);
+        Assert.Equal(1UL, new OversubscriptionSettings().Seed);
+        var direct = Oversubscription.Measure(units, new OversubscriptionSettings { LimitKW = 150, NameplateKW = 10, Seed = 1, Trials = 50 });
+        Assert.Equal(direct.Curve.Select(p => p.PeakQuantileKW), r.Curve.Select(p => p.PeakQuantileKW));
+        var zero = Oversubscription.Measure(units, new OversubscriptionSettings { LimitKW = 150, NameplateKW = 10, Seed = 0, Trials = 50 });
+        Assert.NotEqual(zero.Curve.Select(p => p.PeakQuantileKW), r.Curve.Select(p => p.PeakQuantileKW));
+    }
+
+    [Fact]
     public void OversubscriptionAtCountAndWarnings()
     {
         using var ps = Shell(("u", Racks(10, 12)));
