@@ -155,8 +155,13 @@ namespace PowerTrace.Reporting.Reports
             rows.Add(Row($"Ramp down, P95 / max (kW/s over {F(lp.ShortRampIntervalSeconds, "0.##")} s)", F(lp.RampDown95KWPerSecond, "0.00") + " / " + F(lp.RampDownMaxKWPerSecond, "0.00")));
             if (!double.IsNaN(lp.RampUp95KWPer15Min))
             {
-                rows.Add(Row("Ramp up, P95 / max (kW per 15 min)", F(lp.RampUp95KWPer15Min, "0.0") + " / " + F(lp.RampUpMaxKWPer15Min, "0.0")));
-                rows.Add(Row("Ramp down, P95 / max (kW per 15 min)", F(lp.RampDown95KWPer15Min, "0.0") + " / " + F(lp.RampDownMaxKWPer15Min, "0.0")));
+                rows.Add(Row("Ramp up, P95 / max (kW over any 15-min window)", F(lp.RampUp95KWPer15Min, "0.0") + " / " + F(lp.RampUpMaxKWPer15Min, "0.0")));
+                rows.Add(Row("Ramp down, P95 / max (kW over any 15-min window)", F(lp.RampDown95KWPer15Min, "0.0") + " / " + F(lp.RampDownMaxKWPer15Min, "0.0")));
+            }
+            if (!double.IsNaN(lp.RampUp95KWPer15MinBlock))
+            {
+                rows.Add(Row("Ramp up, P95 / max (kW between 15-min interval means)", F(lp.RampUp95KWPer15MinBlock, "0.0") + " / " + F(lp.RampUpMaxKWPer15MinBlock, "0.0")));
+                rows.Add(Row("Ramp down, P95 / max (kW between 15-min interval means)", F(lp.RampDown95KWPer15MinBlock, "0.0") + " / " + F(lp.RampDownMaxKWPer15MinBlock, "0.0")));
             }
             rows.Add(Row("Largest step between bins (kW)", F(lp.LargestStepKW, "0.0")));
             if (lp.ComponentCount > 0)

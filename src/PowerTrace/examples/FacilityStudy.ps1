@@ -55,6 +55,8 @@ $result = [pscustomobject]@{
     LoadFactor             = [math]::Round($facility.LoadFactor, 3)
     RampUpMaxKWPer15Min    = [math]::Round($facility.RampUpMaxKWPer15Min, 1)
     RampDownMaxKWPer15Min  = [math]::Round($facility.RampDownMaxKWPer15Min, 1)
+    RampUpMaxKWPer15MinBlock   = [math]::Round($facility.RampUpMaxKWPer15MinBlock, 1)
+    RampDownMaxKWPer15MinBlock = [math]::Round($facility.RampDownMaxKWPer15MinBlock, 1)
     RampUp95KWPerSecond    = [math]::Round($facility.RampUp95KWPerSecond, 2)
     RacksThatFit           = $oversub.UnitsThatFit
     RacksByNameplate       = $oversub.NameplateCount
@@ -63,8 +65,10 @@ $result = [pscustomobject]@{
 if (-not $Quiet) {
     Write-Host "Facility study: 240 servers ($($result.Model)), $($result.Requests) requests replayed over 1 h, random routing, 1000 W non-GPU, PUE 1.3"
     $levels | Format-Table -AutoSize | Out-Host
-    Write-Host ("Facility peak {0} kW (mean {1} kW) against {2} kW by TDP sizing; load factor {3}; 15-min ramps up {4} / down {5} kW." -f `
-            $result.FacilityPeakKW, $result.FacilityMeanKW, $result.TdpSizingKW, $result.LoadFactor, $result.RampUpMaxKWPer15Min, $result.RampDownMaxKWPer15Min)
+    Write-Host ("Facility peak {0} kW (mean {1} kW) against {2} kW by TDP sizing; load factor {3}." -f `
+            $result.FacilityPeakKW, $result.FacilityMeanKW, $result.TdpSizingKW, $result.LoadFactor)
+    Write-Host ("Largest 15-min ramps: up {0} / down {1} kW over any 15-min window; up {2} / down {3} kW between 15-min interval means." -f `
+            $result.RampUpMaxKWPer15Min, $result.RampDownMaxKWPer15Min, $result.RampUpMaxKWPer15MinBlock, $result.RampDownMaxKWPer15MinBlock)
     Write-Host ("Racks under a {0} kW row at P95: {1} (nameplate {2} kW per rack allows {3}; mean power allows {4})." -f `
             $RowLimitKW, $result.RacksThatFit, $RackNameplateKW, $result.RacksByNameplate, $result.RacksByMeanPower)
 }

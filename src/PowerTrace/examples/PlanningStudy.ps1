@@ -78,7 +78,7 @@ function Show-Rounded($obj, [string[]] $props, [int] $digits = 2) {
     foreach ($p in $props) { $v = $obj.$p; $o[$p] = if ($v -is [double]) { [math]::Round($v, $digits) } else { $v } }
     [pscustomobject]$o | Format-List | Out-Host
 }
-Show-Rounded $facilityProfile PeakKW, MeanKW, MinKW, LoadFactor, PeakToAverage, CoefficientOfVariation, RampUp95KWPerSecond, RampUpMaxKWPerSecond, RampUpMaxKWPer15Min, RampDownMaxKWPer15Min, LargestStepKW, TransformerMVA, EnergyMWh, AnnualEnergyMWh 3
+Show-Rounded $facilityProfile PeakKW, MeanKW, MinKW, LoadFactor, PeakToAverage, CoefficientOfVariation, RampUp95KWPerSecond, RampUpMaxKWPerSecond, RampUpMaxKWPer15Min, RampDownMaxKWPer15Min, RampUpMaxKWPer15MinBlock, RampDownMaxKWPer15MinBlock, LargestStepKW, TransformerMVA, EnergyMWh, AnnualEnergyMWh 3
 Write-Host ("   Facility peak {0:N0} kW against {1:N0} kW by nameplate (TDP) sizing: {2:P0} of nameplate. Coincidence factor {3:N3} (site peak / sum of server peaks)." -f `
         $facilityProfile.PeakKW, $nameplateKW, ($facilityProfile.PeakKW / $nameplateKW), $siteProfile.CoincidenceFactor)
 
