@@ -47,8 +47,8 @@ namespace PowerTrace.Core.Synthesis
                             for (int g = 0; g < groups; g++)
                             {
                                 wr.Write(',');
-                                long s = level == TraceLevel.Facility ? checked(cols[g][j] * pueMilli) : cols[g][j];
-                                wr.Write((s / d).ToString("0.######", inv));
+                                double watts = level == TraceLevel.Facility ? SynthesisEngine.FacilityWatts(cols[g][j], pueMilli, d) : cols[g][j] / d;
+                                wr.Write(watts.ToString("0.######", inv));
                             }
                             wr.Write('\n');
                         }

@@ -24,12 +24,14 @@ namespace PowerTrace.Core.Synthesis
     /// site's whole request sequence and routes it once; every shard computes that sequence and routing
     /// identically and keeps only its own servers' requests (memory O(site requests)).</para>
     /// <para><b>Exact sums.</b> Each model bin of each server is quantized once to whole milliwatts:
-    /// node = round-half-up(GPU W · 1000) in single precision, GPU watts clamped to [0, 2 MW];
-    /// non-GPU = round((base + share · GPU W) · 1000) in double (a constant when share is 0);
-    /// server = node + non-GPU. Every level sums these integers (64-bit) over its servers and over the
+    /// node = round-half-up(GPU W · 1000) in single precision, GPU watts clamped to [0, 1 MW];
+    /// non-GPU = round((base + share · GPU W) · 1000) in double (a constant when share is 0), clamped to 1 MW;
+    /// server = node + non-GPU (so at most 2 MW, which fits 32 bits). A NaN from the model is an error
+    /// (ModelProducedNaN), not a silent zero. Every level sums these integers (64-bit) over its servers and over the
     /// model bins of an output bin, so results are bit-identical for any thread count and shard split,
     /// and shard sums add up exactly. A trace's watts are (double)sum / (1000 · bins per output bin); the
-    /// facility's are (double)(site sum · PUE thousandths) / (10⁶ · bins per output bin). The quantization
+    /// facility's are (double)(site sum · PUE thousandths) / (10⁶ · bins per output bin), the product taken
+    /// exactly (in decimal where it exceeds 64 bits; see <c>FacilityWatts</c>). The quantization
     /// error is at most 0.5 mW (plus single-precision rounding, below 0.2 mW) per server and bin.</para>
     /// <para><b>Blocks.</b> A model whose synthesizer implements <see cref="IBlockServerSynthesizer"/> (the real
     /// power model does) hands each server's power out in blocks of <see cref="BlockBins"/> model bins; each block
@@ -145,6 +147,8 @@ namespace PowerTrace.Core.Synthesis
                 int workers = Math.Max(1, Math.Min(threads, chunks));
                 int nextChunk = -1;
                 var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+                try
+                {
                 Parallel.For(0, workers, options, (_, loop) =>
                 {
                     var w = NewWorker(model, Math.Max(nBins, nWarm), needNode, plans);
@@ -187,9 +191,9 @@ namespace PowerTrace.Core.Synthesis
                                 if (w.BlockSynth != null)
                                 {
                                     w.BlockSynth.Next(new Span<float>(w.Gpu, 0, len));
-                                    Quantize(w.Gpu, 0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare);
+                                    if (!Quantize(w.Gpu, 0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare)) throw ModelNaN(s, b0, w.Gpu, 0, len, b);
                                 }
-                                else Quantize(w.Full!, nWarm + b0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare);
+                                else if (!Quantize(w.Full!, nWarm + b0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare)) throw ModelNaN(s, b0, w.Full!, nWarm + b0, len, b);
                                 for (int li = 0; li < plans.Count; li++) Accumulate(plans[li], li, w, b0, len);
                             }
                         }
@@ -199,6 +203,13 @@ namespace PowerTrace.Core.Synthesis
                     for (int li = 0; li < plans.Count; li++) Flush(plans[li], li, w);
                     Interlocked.Add(ref requests, w.RequestCount);
                 });
+                }
+                catch (AggregateException ae) when (ae.InnerExceptions.Count > 0 && ae.InnerExceptions[0] is Errors.PowerTraceException)
+                {
+                    // A worker's stable-id error (ModelProducedNaN) surfaces as itself, not wrapped.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ae.InnerExceptions[0]).Throw();
+                    throw;
+                }
 
                 // 4. Outputs.
                 var series = new List<PowerSeries>();
@@ -262,19 +273,31 @@ namespace PowerTrace.Core.Synthesis
             return w;
         }
 
-        // GPU watts are clamped to [0, 2 MW] per server (NaN is a model bug and is not guarded).
-        private const float MaxGpuWatts = 2e6f;
+        // GPU watts are clamped to [0, 1 MW] per server and non-GPU power to 1 MW, so a server's milliwatts
+        // (at most 2·10⁹) fit an int. NaN is reported (Quantize returns false).
+        private const float MaxGpuWatts = 1e6f;
+        private const double MaxNonGpuMilliwatts = 1e9;
 
-        // Quantizes gpu[off, off + len) into w.ServerMw / w.NodeMw [0, len).
-        private static void Quantize(float[] gpu, int off, int len, Worker w, bool needNode, long baseMw, double nonGpuBase, double share)
+        private static Errors.PowerTraceException ModelNaN(int server, int b0, float[] gpu, int off, int len, double binSeconds)
+        {
+            int i = 0;
+            while (i < len - 1 && !float.IsNaN(gpu[off + i])) i++;
+            return new Errors.PowerTraceException("ModelProducedNaN",
+                $"The power model produced NaN watts for server {server} at {(b0 + i) * binSeconds:0.###} s into the horizon; the model is broken (a NaN would corrupt every sum).");
+        }
+
+        // Quantizes gpu[off, off + len) into w.ServerMw / w.NodeMw [0, len). False when a value is NaN.
+        private static bool Quantize(float[] gpu, int off, int len, Worker w, bool needNode, long baseMw, double nonGpuBase, double share)
         {
             int[] server = w.ServerMw, node = w.NodeMw;
             if (share == 0)
             {
                 int b = (int)baseMw;
                 int i = 0;
+                bool nan = false;
                 if (Vector.IsHardwareAccelerated)
                 {
+                    var ok = new Vector<int>(-1);
                     var scale = new Vector<float>(1000f);
                     var half = new Vector<float>(0.5f);
                     var hi = new Vector<float>(MaxGpuWatts);
@@ -282,33 +305,41 @@ namespace PowerTrace.Core.Synthesis
                     int width = Vector<float>.Count;
                     for (; i <= len - width; i += width)
                     {
-                        var g = Vector.Min(Vector.Max(new Vector<float>(gpu, off + i), Vector<float>.Zero), hi);
+                        var v = new Vector<float>(gpu, off + i);
+                        ok &= Vector.Equals(v, v); // false lanes: NaN
+                        var g = Vector.Min(Vector.Max(v, Vector<float>.Zero), hi);
                         var q = Vector.ConvertToInt32(g * scale + half);
                         if (needNode) q.CopyTo(node, i);
                         (q + vb).CopyTo(server, i);
                     }
+                    nan = !Vector.EqualsAll(ok, new Vector<int>(-1));
                 }
                 for (; i < len; i++)
                 {
-                    int q = QuantizeMilliwatts(gpu[off + i]);
+                    float g = gpu[off + i];
+                    nan |= float.IsNaN(g);
+                    int q = QuantizeMilliwatts(g);
                     if (needNode) node[i] = q;
                     server[i] = q + b;
                 }
+                return !nan;
             }
             else
             {
                 for (int i = 0; i < len; i++)
                 {
                     float g = gpu[off + i];
+                    if (float.IsNaN(g)) return false;
                     int q = QuantizeMilliwatts(g);
                     if (needNode) node[i] = q;
                     double gc = g < 0 ? 0 : (g > MaxGpuWatts ? MaxGpuWatts : g);
-                    server[i] = q + (int)Math.Min(int.MaxValue / 2, Math.Round((nonGpuBase + share * gc) * 1000.0));
+                    server[i] = q + (int)Math.Min(MaxNonGpuMilliwatts, Math.Round((nonGpuBase + share * gc) * 1000.0));
                 }
+                return true;
             }
         }
 
-        /// <summary>round-half-up(clamp(watts, 0, 2 MW) · 1000) in single precision: the engine's 1 mW quantization.</summary>
+        /// <summary>round-half-up(clamp(watts, 0, 1 MW) · 1000) in single precision: the engine's 1 mW quantization.</summary>
         internal static int QuantizeMilliwatts(float watts)
         {
             float g = watts < 0f ? 0f : (watts > MaxGpuWatts ? MaxGpuWatts : watts);
@@ -388,6 +419,19 @@ namespace PowerTrace.Core.Synthesis
             groups = GroupOf(level, layout, end - 1) - firstGroup + 1;
         }
 
+        /// <summary>
+        /// Facility watts of a site sum (milliwatt-bins): (site sum · PUE thousandths) / divisor, the product exact
+        /// (a 64-bit product while it fits, else a decimal one; never overflows for PUE ≤ 10 and any 64-bit sum).
+        /// The engine, its CSV writer and <see cref="TraceMerger"/> all use this one function, so a merge of shard
+        /// site sums reproduces the unsharded facility bit for bit.
+        /// </summary>
+        internal static double FacilityWatts(long siteSum, int pueMilli, double divisor)
+        {
+            long lim = long.MaxValue / pueMilli;
+            if (siteSum <= lim && siteSum >= -lim) return (siteSum * pueMilli) / divisor;
+            return (double)((decimal)siteSum * pueMilli) / divisor;
+        }
+
         internal static string TraceName(TraceLevel level, int group)
         {
             switch (level)
@@ -409,7 +453,7 @@ namespace PowerTrace.Core.Synthesis
             if (p.Level == TraceLevel.Facility)
             {
                 double d = 1e6 * p.K;
-                for (int j = 0; j < watts.Length; j++) watts[j] = checked(sums[j] * pueMilli) / d;
+                for (int j = 0; j < watts.Length; j++) watts[j] = FacilityWatts(sums[j], pueMilli, d);
             }
             else
             {

@@ -27,8 +27,10 @@ namespace PowerTrace.Core.Synthesis
         /// <param name="shardCount">Shards the site was cut into.</param>
         /// <param name="modelBinSeconds">The synthesizing model's bin width, seconds.</param>
         /// <param name="settings">Every other setting shards must share, as text (compared ordinally).</param>
-        public SynthesisOrigin(ulong seed, int shardIndex, int shardCount, double modelBinSeconds, string settings)
+        /// <param name="pueThousandths">The run's PUE in thousandths (1300 for 1.3); 0 when unknown.</param>
+        public SynthesisOrigin(ulong seed, int shardIndex, int shardCount, double modelBinSeconds, string settings, int pueThousandths = 0)
         {
+            PueThousandths = pueThousandths;
             Seed = seed;
             ShardIndex = shardIndex;
             ShardCount = shardCount;
@@ -47,6 +49,9 @@ namespace PowerTrace.Core.Synthesis
 
         /// <summary>The synthesizing model's bin width, seconds.</summary>
         public double ModelBinSeconds { get; }
+
+        /// <summary>The run's PUE in thousandths, by which the facility scales the site's milliwatt sums; 0 when unknown.</summary>
+        public int PueThousandths { get; }
 
         /// <summary>Model, workload, layout, router, non-GPU power, PUE, horizon and start, as text.</summary>
         public string Settings { get; }
@@ -93,7 +98,7 @@ namespace PowerTrace.Core.Synthesis
                 "horizon " + settings.HorizonSeconds.ToString("R", inv) + " s",
                 "warm-up " + settings.WarmUpSeconds.ToString("R", inv) + " s",
                 "start " + (settings.StartUtc.Kind == DateTimeKind.Local ? settings.StartUtc.ToUniversalTime() : settings.StartUtc).Ticks.ToString(inv));
-            return new SynthesisOrigin(settings.Seed, settings.ShardIndex, settings.ShardCount, m.BinSeconds, text);
+            return new SynthesisOrigin(settings.Seed, settings.ShardIndex, settings.ShardCount, m.BinSeconds, text, settings.PueThousandths);
         }
 
         /// <inheritdoc/>

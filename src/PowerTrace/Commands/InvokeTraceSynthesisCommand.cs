@@ -135,12 +135,13 @@ namespace PowerTrace.Commands
         [Parameter]
         public DateTime StartUtc { get; set; }
 
-        /// <summary><para type="description">Master seed (default 1).</para></summary>
-        /// <summary>Seconds of traffic simulated before the horizon and dropped, so output starts in steady state (default 300; 0 turns it off; not used for replay).</summary>
+        /// <summary><para type="description">Seconds of traffic simulated before the horizon and dropped, so output starts in
+        /// steady state (default 300; 0 turns it off; not used for replay).</para></summary>
         [Parameter]
         [ValidateRange(0.0, 86400.0)]
         public double WarmUpSeconds { get; set; } = 300;
 
+        /// <summary><para type="description">Master seed (default 1).</para></summary>
         [Parameter]
         public ulong Seed { get; set; } = 1;
 
@@ -262,8 +263,25 @@ namespace PowerTrace.Commands
                 ShardCount = ShardCount,
                 Outputs = outputs,
                 MaxDegreeOfParallelism = ThrottleLimit,
-                OutFile = OutFile != null ? ResolveOutputPath(OutFile) : null,
+                OutFile = OutFile != null ? ResolveOutFile(OutFile) : null,
             };
+        }
+
+        // -OutFile as a file-system path; anything else (another provider's drive, an unknown drive, a malformed
+        // path) is InvalidOutFile rather than a provider exception.
+        private string ResolveOutFile(string path)
+        {
+            string full;
+            ProviderInfo provider;
+            try { full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _); }
+            catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException || ex is NotSupportedException
+                || ex is InvalidOperationException || ex is IOException)
+            {
+                throw new InvalidSettingException("InvalidOutFile", "OutFile", $"-OutFile '{path}' is not a usable file path: {ex.Message}");
+            }
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                throw new InvalidSettingException("InvalidOutFile", "OutFile", $"-OutFile '{path}' is on the {provider.Name} provider; give a file-system path.");
+            return full;
         }
     }
 }

@@ -81,6 +81,8 @@ public class InvokeTraceSynthesisCommandTests
     [InlineData("-RatePerSecond 5 -Servers 4 -HorizonSeconds 600 -Resolution 7", "ResolutionDoesNotDivideHorizon")]
     [InlineData("-RatePerSecond 5 -Servers 4 -ShardIndex 2 -ShardCount 2", "InvalidShard")]
     [InlineData("-RatePerSecond 5 -Servers 4 -Resolution 'soon'", "InvalidResolution")]
+    [InlineData("-RatePerSecond 5 -Servers 4 -OutFile 'variable:/synth.csv'", "InvalidOutFile")]
+    [InlineData("-RatePerSecond 5 -Servers 4 -OutFile 'nosuchdrive:/synth.csv'", "InvalidOutFile")]
     public void BadInputGivesAStableErrorId(string args, string id)
     {
         using var rs = RunspaceFactory.CreateRunspace(Session());
@@ -91,6 +93,20 @@ public class InvokeTraceSynthesisCommandTests
         var output = ps.Invoke();
         Assert.Empty(output);
         Assert.Equal(id, ps.Streams.Error.Single().FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Theory]
+    [InlineData(typeof(PowerTrace.Commands.InvokeTraceSynthesisCommand))]
+    [InlineData(typeof(PowerTrace.Commands.MergePowerTraceCommand))]
+    public void EveryParameterHasExactlyOneDocSummary(Type cmdlet)
+    {
+        var xml = System.Xml.Linq.XDocument.Load(Path.Combine(Path.GetDirectoryName(cmdlet.Assembly.Location)!, "PowerTrace.xml"));
+        var members = xml.Descendants("member").ToDictionary(m => (string)m.Attribute("name")!);
+        foreach (var p in cmdlet.GetProperties().Where(p => p.GetCustomAttributes(typeof(ParameterAttribute), false).Length > 0))
+        {
+            Assert.True(members.TryGetValue($"P:{cmdlet.FullName}.{p.Name}", out var m), $"{p.Name} has no doc comment");
+            Assert.Single(m!.Elements("summary"));
+        }
     }
 
     [Fact]
