@@ -51,6 +51,10 @@ Describe 'Export-PowerPlot' {
         (Get-Content $path -Raw) | Should -Match '<svg'
     }
 
+    It 'refuses a path on another provider with a stable error id' {
+        { $server | Export-PowerPlot -Path 'variable:/plot.png' } | Should -Throw -ErrorId 'InvalidOutputPath,PowerTrace.Commands.ExportPowerPlotCommand'
+    }
+
     It 'writes nothing under -WhatIf' {
         $path = Join-Path $TestDrive 'whatif.png'
         $server | Export-PowerPlot -Path $path -WhatIf

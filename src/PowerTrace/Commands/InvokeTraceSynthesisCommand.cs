@@ -271,16 +271,8 @@ namespace PowerTrace.Commands
         // path) is InvalidOutFile rather than a provider exception.
         private string ResolveOutFile(string path)
         {
-            string full;
-            ProviderInfo provider;
-            try { full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _); }
-            catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException || ex is NotSupportedException
-                || ex is InvalidOperationException || ex is IOException)
-            {
-                throw new InvalidSettingException("InvalidOutFile", "OutFile", $"-OutFile '{path}' is not a usable file path: {ex.Message}");
-            }
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                throw new InvalidSettingException("InvalidOutFile", "OutFile", $"-OutFile '{path}' is on the {provider.Name} provider; give a file-system path.");
+            if (!TryResolveFileSystemPath(path, out string full, out string problem))
+                throw new InvalidSettingException("InvalidOutFile", "OutFile", "-OutFile " + problem);
             return full;
         }
     }

@@ -61,8 +61,38 @@ namespace PowerTrace.Internal
             }
         }
 
-        /// <summary>Resolves an output path (which need not exist) to a file-system path.</summary>
-        protected string ResolveOutputPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+        /// <summary>
+        /// Resolves an output path (which need not exist) to a file-system path. Another provider's drive, an
+        /// unknown drive or a malformed path stops the call with error id InvalidOutputPath.
+        /// </summary>
+        protected string ResolveOutputPath(string path)
+        {
+            if (!TryResolveFileSystemPath(path, out string full, out string problem))
+                ThrowTerminatingError(new ErrorRecord(new InvalidSettingException("InvalidOutputPath", "Path", problem),
+                    "InvalidOutputPath", ErrorCategory.InvalidArgument, path));
+            return full;
+        }
+
+        /// <summary>Resolves a path that need not exist to a file-system path; false with the reason otherwise.</summary>
+        protected bool TryResolveFileSystemPath(string path, out string full, out string problem)
+        {
+            full = "";
+            problem = "";
+            ProviderInfo provider;
+            try { full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _); }
+            catch (Exception ex) when (ex is RuntimeException || ex is ArgumentException || ex is NotSupportedException
+                || ex is InvalidOperationException || ex is IOException)
+            {
+                problem = $"'{path}' is not a usable file path: {ex.Message}";
+                return false;
+            }
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            {
+                problem = $"'{path}' is on the {provider.Name} provider; give a file-system path.";
+                return false;
+            }
+            return true;
+        }
 
         /// <summary>An error record for a core exception, with its stable id and a fitting category.</summary>
         protected static ErrorRecord ToErrorRecord(Exception ex, object? target)
