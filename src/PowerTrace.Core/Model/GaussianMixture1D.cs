@@ -99,7 +99,7 @@ namespace PowerTrace.Core.Model
         /// <summary>Most likely component of a value (NaN gives −1).</summary>
         public int Classify(double value)
         {
-            if (double.IsNaN(value)) return -1;
+            if (double.IsNaN(value) || double.IsInfinity(value)) return -1;
             int best = 0;
             double bestL = double.NegativeInfinity;
             for (int k = 0; k < Means.Length; k++)

@@ -68,9 +68,15 @@ namespace PowerTrace.Core.Model
         /// are delayed by <paramref name="workloadLagSeconds"/> (null = the model's <see cref="PowerModel.WorkloadLagSeconds"/>,
         /// right when the test logs were recorded the way the training logs were).
         /// </summary>
+        /// <remarks>
+        /// <c>progress</c>, when given, is called after each trace × seed synthesis with (done, total), total = traces ×
+        /// seeds, on the evaluating thread (a cmdlet running this on a task should only store the values and report
+        /// them from its pipeline thread).
+        /// </remarks>
         /// <exception cref="Errors.InvalidSettingException">BinWidthMismatch, WorkloadLengthMismatch, ConfigurationMismatch, InvalidSeedCount, InvalidWorkloadLag.</exception>
+        /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled (checked before each synthesis).</exception>
         public static IReadOnlyList<PowerModelFidelity> Evaluate(PowerModel model, IReadOnlyList<PowerSeries> traces, IReadOnlyList<WorkloadFeatures> features,
-            int seeds = 5, ulong masterSeed = 1, CancellationToken cancellationToken = default, double? workloadLagSeconds = null)
+            int seeds = 5, ulong masterSeed = 1, CancellationToken cancellationToken = default, double? workloadLagSeconds = null, Action<int, int>? progress = null)
         {
             if (model == null) throw new ArgumentNullException(nameof(model));
             double lag = workloadLagSeconds ?? model.WorkloadLagSeconds;
@@ -110,6 +116,7 @@ namespace PowerTrace.Core.Model
                     var q = new double[n];
                     for (int i = 0; i < n; i++) { q[i] = buf[i]; allSynth[s][at + i] = buf[i]; }
                     results.Add(FidelityMetrics.Compare(tr.Watts, q));
+                    progress?.Invoke(t * seeds + s + 1, traces.Count * seeds);
                 }
                 AddRows(rows, tr.Name, tr.Watts, results, model, seeds);
                 at += n;

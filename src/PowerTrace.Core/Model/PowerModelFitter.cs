@@ -19,7 +19,7 @@ namespace PowerTrace.Core.Model
             WorkloadFile = workloadFile;
         }
 
-        /// <summary>Measured node power (NaN bins are skipped).</summary>
+        /// <summary>Measured node power (NaN and infinite bins are skipped, as gaps).</summary>
         public PowerSeries Trace { get; }
         /// <summary>Features of the same bins (same width and count).</summary>
         public WorkloadFeatures Features { get; }
@@ -102,7 +102,7 @@ namespace PowerTrace.Core.Model
 
             var rng = new Rng(options.Seed);
             int valid = 0;
-            foreach (double v in all) if (!double.IsNaN(v)) valid++;
+            foreach (double v in all) if (IsFinite(v)) valid++;
             if (valid < 2) throw new InvalidSettingException("ModelHasNoStates", "Trace", "The traces have fewer than two measured bins: no states can be fitted.");
             var gmm = GaussianMixture1D.Fit(all, new GaussianMixture1D.FitOptions { MinComponents = minK, MaxComponents = maxK }, ref rng);
             cancellationToken.ThrowIfCancellationRequested();
@@ -194,6 +194,9 @@ namespace PowerTrace.Core.Model
             return new PowerModel(config, bin, states, profile, transitions, prov, lagBins * bin);
         }
 
+        /// <summary>A measured bin: not NaN (a gap) and not infinite (a corrupt reading, treated as a gap).</summary>
+        internal static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+
         /// <summary>Throws ConfigurationMismatch when two traces disagree on a known field.</summary>
         internal static void CheckSameConfiguration(TraceMetadata a, TraceMetadata b, string name)
         {
@@ -238,7 +241,7 @@ namespace PowerTrace.Core.Model
                 for (int t = 0; t < inputs.Count; t++)
                 {
                     var w = inputs[t].Trace.Watts; var c = contexts[t];
-                    for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.LongIdle && !double.IsNaN(w[i])) v.Add(w[i]);
+                    for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.LongIdle && IsFinite(w[i])) v.Add(w[i]);
                 }
                 v.Sort();
                 int mid = v.Count / 2;

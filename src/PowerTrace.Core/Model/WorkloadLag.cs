@@ -84,7 +84,7 @@ namespace PowerTrace.Core.Model
                 for (int i = 0; i < n; i++)
                 {
                     if (i > 0 && !WorkloadContext.IsIdle(c[i - 1]) && WorkloadContext.IsIdle(c[i])) transitions++;
-                    if (double.IsNaN(w[i])) continue;
+                    if (!PowerModelFitter.IsFinite(w[i])) continue;
                     if (!WorkloadContext.IsIdle(c[i])) busy.Add(w[i]);
                     else if (c[i] == WorkloadContext.LongIdle) idle.Add(w[i]);
                 }
@@ -107,7 +107,7 @@ namespace PowerTrace.Core.Model
                     for (int i = i0; i < i1; i++)
                     {
                         double v = w[i];
-                        if (double.IsNaN(v)) continue;
+                        if (!PowerModelFitter.IsFinite(v)) continue;
                         total++;
                         if ((v > threshold) == !WorkloadContext.IsIdle(c[i - lag])) agree++;
                     }

@@ -105,7 +105,10 @@ namespace PowerTrace.Core.Workload
         /// interval of the series' nominal spacing (median sample gap) ending at its time.
         /// </summary>
         /// <remarks>
-        /// <para>Running → ActiveRequests and DecodeBatchSize (the engine counts prefilling requests as running);
+        /// <para>Running → ActiveRequests and DecodeBatchSize (the engine counts prefilling requests as running): Running is
+        /// a snapshot at the log time, the throughputs cover the interval before it, so an interval is busy when its
+        /// generation or prompt throughput is positive or the previous sample had requests running, and the count over
+        /// it is the mean of the opening and closing snapshots (at least 1 while busy);
         /// Waiting → WaitingRequests; prompt throughput × interval → PromptTokensInFlight spread evenly over
         /// the interval; NewArrivals = the rise of running + waiting from the previous sample (a lower bound:
         /// arrivals that finish within one interval are not seen), spread over the interval.</para>
@@ -164,8 +167,9 @@ namespace PowerTrace.Core.Workload
                 }
                 double len = t1 - t0;
                 int run = s.Running[i], wait = s.Waiting[i];
-                active.Add(f.ActiveRequests, t0, t1, run);
-                decode.Add(f.DecodeBatchSize, t0, t1, run);
+                double inFlight = InFlightOver(s, i);
+                active.Add(f.ActiveRequests, t0, t1, inFlight);
+                decode.Add(f.DecodeBatchSize, t0, t1, inFlight);
                 waiting.Add(f.WaitingRequests, t0, t1, wait);
                 double p = s.PromptTokensPerSecond[i];
                 if (p > 0 && len > 0) prompt.Add(f.PromptTokensInFlight, t0, t1, p * binSeconds);
@@ -180,6 +184,22 @@ namespace PowerTrace.Core.Workload
             prompt.Flush(f.PromptTokensInFlight);
             arrivals.Flush(f.NewArrivals);
             return f;
+        }
+
+        /// <summary>
+        /// Requests in flight over the interval that sample <paramref name="i"/> closes. Running is a snapshot at the log
+        /// time while the throughputs cover the interval before it, so: the interval is busy when its generation or
+        /// prompt throughput is positive or the previous sample had requests running (a request that finished
+        /// mid-interval kept the GPU busy though the closing snapshot reads 0); the count over it is the mean of the
+        /// two snapshots (the closing one alone for the first sample); a busy interval whose snapshots both read 0
+        /// (work that started and finished inside it) counts one request.
+        /// </summary>
+        internal static double InFlightOver(EngineStateSeries s, int i)
+        {
+            int prev = i > 0 ? s.Running[i - 1] : 0;
+            double mean = i > 0 ? 0.5 * (prev + s.Running[i]) : s.Running[i];
+            bool busy = s.GenerationTokensPerSecond[i] > 0 || s.PromptTokensPerSecond[i] > 0 || prev > 0;
+            return busy ? Math.Max(mean, 1.0) : mean;
         }
 
         /// <summary>The series' nominal sample spacing: the median positive gap between samples (1 s for a single sample).</summary>

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using PowerTrace.Core.Errors;
 using PowerTrace.Core.Model;
 using PowerTrace.Core.Traces;
@@ -88,11 +90,9 @@ namespace PowerTrace.Commands
                         WriteWarning($"Trace '{tr.Name}' overlaps training trace '{fit.Name}' of the model (file {System.IO.Path.GetFileName(fit.PowerFile)}, " +
                             $"{fit.StartUtc:yyyy-MM-ddTHH:mm:ss}Z to {fit.EndUtc:yyyy-MM-ddTHH:mm:ss}Z): its numbers are in-sample, not held-out fidelity.");
                 }
-                ReportProgress("Test-PowerModel", $"Synthesizing {_traces.Count} trace(s) x {Seeds} seeds", 0.5);
                 double? lag = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds;
                 WriteVerbose($"Workload lag applied to the logs: {lag ?? Model!.WorkloadLagSeconds} s ({(lag.HasValue ? "given" : "the model's")}).");
-                var rows = PowerModelEvaluator.Evaluate(Model!, _traces, features, Seeds, Seed, CancellationToken, lag);
-                CompleteProgress();
+                var rows = EvaluateWithProgress(features, lag);
                 foreach (var r in rows) WriteObject(r);
             }
             catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is OperationCanceledException || ex is ArgumentException)
@@ -100,6 +100,42 @@ namespace PowerTrace.Commands
                 CompleteProgress();
                 ThrowCoreError(ex, null);
             }
+        }
+
+        /// <summary>
+        /// Runs the evaluation on a task and reports its progress (trace × seed syntheses done) from the pipeline
+        /// thread until it ends; Ctrl+C cancels it through <see cref="PowerTraceCmdlet.CancellationToken"/>.
+        /// </summary>
+        private IReadOnlyList<PowerModelFidelity> EvaluateWithProgress(List<WorkloadFeatures> features, double? lag)
+        {
+            var model = Model!;
+            var traces = _traces.ToArray();
+            int seeds = Seeds;
+            ulong seed = Seed;
+            var token = CancellationToken;
+            long packed = 0; // done << 32 | total, written by the task, read here
+            ReportProgress("Test-PowerModel", $"Synthesizing {traces.Length} trace(s) x {seeds} seeds", 0);
+            var task = Task.Run(() => PowerModelEvaluator.Evaluate(model, traces, features, seeds, seed, token, lag,
+                (done, total) => Interlocked.Exchange(ref packed, ((long)done << 32) | (uint)total)));
+            try
+            {
+                while (!task.Wait(250))
+                {
+                    long p = Interlocked.Read(ref packed);
+                    int done = (int)(p >> 32), total = (int)(p & 0xFFFFFFFF);
+                    if (total > 0) ReportProgress("Test-PowerModel", $"Synthesized {done} of {total} (trace x seed)", (double)done / total);
+                }
+            }
+            catch (AggregateException) { }
+            CompleteProgress();
+            if (task.IsCanceled || (task.Exception?.InnerException is OperationCanceledException && token.IsCancellationRequested))
+                throw new PipelineStoppedException();
+            if (task.Exception != null)
+            {
+                var inner = task.Exception.InnerException ?? task.Exception;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+            }
+            return task.Result;
         }
 
         /// <summary>

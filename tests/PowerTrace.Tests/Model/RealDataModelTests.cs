@@ -40,8 +40,9 @@ public class RealDataModelTests
     [Theory]
     // The power trails the vLLM engine log (whole-second log times describing the interval ending there; nvidia-smi
     // averages about a second): agreement of work-in-flight with power above the idle/busy midpoint peaks at these lags.
-    [InlineData(1, 2.5)]
-    [InlineData(2, 1.75)]
+    // (2.5 and 1.75 s while an interval whose request finished mid-way was read as idle: offsets looked late.)
+    [InlineData(1, 1.75)]
+    [InlineData(2, 1.25)]
     public void Workload_lag_is_estimated_from_the_recording(int tp, double expectedSeconds)
     {
         var (trace, engine) = Load(tp);
@@ -51,28 +52,50 @@ public class RealDataModelTests
     internal static PowerModelTrainingInput Input(PowerSeries trace, EngineStateSeries engine)
         => new PowerModelTrainingInput(trace, WorkloadFeatureBuilder.FromEngineState(engine, trace.StartUtc, trace.BinSeconds, trace.BinCount, idleOutsideSpan: true), engine.SourceFile);
 
+    /// <summary>The engine samples logged before <paramref name="endUtc"/>: what was known at the split.</summary>
+    internal static EngineStateSeries Before(EngineStateSeries e, DateTime endUtc)
+    {
+        int n = 0;
+        while (n < e.Count && e.StartUtc.AddSeconds(e.TimeSeconds[n]) < endUtc) n++;
+        T[] Head<T>(T[] a) { var r = new T[n]; Array.Copy(a, r, n); return r; }
+        return new EngineStateSeries(e.Name, e.StartUtc, Head(e.TimeSeconds), Head(e.Running), Head(e.Waiting), Head(e.PromptTokensPerSecond),
+            Head(e.GenerationTokensPerSecond), Head(e.KvCacheUsagePercent), e.SourceFile);
+    }
+
+    internal static void Print(ITestOutputHelper o, string label, IReadOnlyList<PowerModelFidelity> rows)
+    {
+        foreach (var r in rows)
+            o.WriteLine($"{label} {r.Method,-12} energy {r.EnergyErrorPercent,6:F2} %  ACF R2 {r.AcfRSquared,6:F3}  KS {r.KsStatistic:F3}  NRMSE {r.Nrmse:F3}  P95 {r.P95ErrorPercent:F2} %  P99 {r.P99ErrorPercent:F2} %  ({r.Bins} bins)");
+    }
+
     [Theory]
-    // Measured (5 seeds, median), with the estimated workload lag (TP1 2.5 s, TP2 1.75 s):
-    // TP1 energy 2.26 %, ACF R² 0.989, KS 0.200, NRMSE 0.084; TP2 energy 4.95 %, ACF R² 0.922, KS 0.212, NRMSE 0.136.
-    // (Before the lag: TP1 2.52 %, 0.995, 0.215, 0.139; TP2 2.62 %, 0.941, 0.207, 0.134.) KS is dominated by the
-    // level of the post-work power hold, which drifts upward pulse by pulse (TP1 89.0, 90.1, then ~91 W held out).
-    [InlineData(1, 4.0, 0.95, 0.25, 0.11)]
-    [InlineData(2, 7.0, 0.85, 0.27, 0.17)]
+    // Everything the model sees comes from before the split: the power bins, the engine samples the features and the
+    // serving profile are learned from. Measured (5 seeds, median; 270 and 222 held-out bins, one ~67 s pulse each),
+    // lag estimated from the training span (TP1 1.5 s, TP2 1.25 s):
+    // TP1 energy 1.08 %, ACF R² 0.997, KS 0.222, NRMSE 0.088, P95 0.03 %, P99 0.02 %;
+    // TP2 energy 4.12 %, ACF R² 0.939, KS 0.203, NRMSE 0.135, P95 0.18 %, P99 0.16 %.
+    // KS is dominated by the level of the post-work power hold, which drifts upward pulse by pulse (TP1 89.0, 90.1,
+    // then ~91 W held out). ACF over 50 lags on ~250 bins is weak evidence: see Whole_other_run_per_gpu.
+    [InlineData(1, 3.0, 0.95, 0.27, 0.11)]
+    [InlineData(2, 6.5, 0.88, 0.25, 0.16)]
     public void Held_out_third_pulse_energy_and_autocorrelation(int tp, double maxEnergyErrorPercent, double minAcfR2, double maxKs, double maxNrmse)
     {
         var (trace, engine) = Load(tp);
-        int split = (int)Math.Round((Split(engine) - trace.StartUtc).TotalSeconds / trace.BinSeconds);
+        DateTime splitUtc = Split(engine);
+        int split = (int)Math.Round((splitUtc - trace.StartUtc).TotalSeconds / trace.BinSeconds);
         var train = trace.Slice(0, split);
         var test = trace.Slice(split, trace.BinCount - split);
-        var profile = ServingProfileLearner.FromEngineState(engine);
-        var model = PowerModelFitter.Fit(new[] { Input(train, engine) }, profile);
-        _out.WriteLine($"TP{tp} workload lag {model.WorkloadLagSeconds} s");
+        var known = Before(engine, splitUtc);
+        Assert.True(known.Count < engine.Count);
+        var profile = ServingProfileLearner.FromEngineState(known);
+        var model = PowerModelFitter.Fit(new[] { Input(train, known) }, profile);
+        _out.WriteLine($"TP{tp} workload lag {model.WorkloadLagSeconds} s; profile from {known.Count} of {engine.Count} engine samples");
         foreach (var s in model.States)
             _out.WriteLine($"TP{tp} {s.Name,-10} {s.MeanWatts,7:F1} W ± {s.StdWatts,5:F1}  share {s.Share:F3}  ar1 {s.Ar1:F2}  [{s.MinWatts:F1}, {s.MaxWatts:F1}]");
+        // The held-out pulse's own engine log drives the synthesis (as Test-PowerModel does with a user's held-out log).
         var testInput = Input(test, engine);
         var rows = PowerModelEvaluator.Evaluate(model, new[] { test }, new[] { testInput.Features }, seeds: 5);
-        foreach (var r in rows)
-            _out.WriteLine($"TP{tp} held-out {r.Method,-12} energy {r.EnergyErrorPercent,6:F2} %  ACF R2 {r.AcfRSquared,6:F3}  KS {r.KsStatistic:F3}  NRMSE {r.Nrmse:F3}  P95 {r.P95ErrorPercent:F2} %  P99 {r.P99ErrorPercent:F2} %  ({r.Bins} bins)");
+        Print(_out, $"TP{tp} held-out", rows);
         var m = rows.Single(r => r.Method == "PowerModel");
         Assert.InRange(m.EnergyErrorPercent, 0, maxEnergyErrorPercent);
         Assert.InRange(m.AcfRSquared, minAcfR2, 1.0);
@@ -81,6 +104,35 @@ public class RealDataModelTests
         // Beats TDP sizing on energy; beats the constant mean on the distribution (a flat line can be lucky on energy).
         var mean = rows.Single(r => r.Method == "ConstantMean");
         Assert.True(m.EnergyErrorPercent < rows.Single(r => r.Method == "ConstantTdp").EnergyErrorPercent);
+        Assert.True(m.KsStatistic < mean.KsStatistic);
+        Assert.True(m.P99ErrorPercent < mean.P99ErrorPercent);
+    }
+
+    [Theory]
+    // A longer honest window: fit on the whole of one recording, test on the whole of the other run (same GPU and served
+    // model, other TP degree: the model is derived to the other TP degree and viewed per GPU, since the TP2 power log
+    // records GPU 0 only), synthesizing from that run's own engine log. Nothing of the test run is seen by the fit.
+    // Measured (5 seeds, median): TP1->TP2 (689 bins) energy 2.20 %, ACF R² 0.990, KS 0.225, NRMSE 0.120, P95 0.31 %, P99 0.30 %;
+    // TP2->TP1 (733 bins) energy 0.46 %, ACF R² 0.999, KS 0.194, NRMSE 0.115, P95 0.33 %, P99 0.29 %.
+    [InlineData(1, 2, 4.0, 0.95, 0.26, 0.15)]
+    [InlineData(2, 1, 2.0, 0.97, 0.23, 0.14)]
+    public void Whole_other_run_per_gpu(int fromTp, int toTp, double maxEnergyErrorPercent, double minAcfR2, double maxKs, double maxNrmse)
+    {
+        var (src, srcEngine) = Load(fromTp);
+        var source = PowerModelFitter.Fit(new[] { Input(src, srcEngine) }, ServingProfileLearner.FromEngineState(srcEngine), new PowerModelFitOptions { GpuCount = 1 });
+        var derived = PowerTrace.Core.Derivation.PowerModelDeriver.Derive(new[] { source },
+            new PowerTrace.Core.Derivation.DerivationTarget(PowerTrace.Core.Hardware.GpuCatalog.Find("RTX A6000"), toTp, 8.03e9, modelName: "Llama-3.1-8B-Instruct"));
+        var perGpu = PowerTrace.Core.Derivation.ModelVariants.PerGpu(derived);
+        var (trace, engine) = Load(toTp);
+        var rows = PowerModelEvaluator.Evaluate(perGpu, new[] { trace }, new[] { Input(trace, engine).Features }, seeds: 5);
+        Print(_out, $"TP{fromTp}->TP{toTp} whole run", rows);
+        var m = rows.Single(r => r.Method == "PowerModel");
+        Assert.True(m.Bins > 600, $"{m.Bins} bins"); // 2.5x the held-out pulse
+        Assert.InRange(m.EnergyErrorPercent, 0, maxEnergyErrorPercent);
+        Assert.InRange(m.AcfRSquared, minAcfR2, 1.0);
+        Assert.InRange(m.KsStatistic, 0, maxKs);
+        Assert.InRange(m.Nrmse, 0, maxNrmse);
+        var mean = rows.Single(r => r.Method == "ConstantMean");
         Assert.True(m.KsStatistic < mean.KsStatistic);
         Assert.True(m.P99ErrorPercent < mean.P99ErrorPercent);
     }

@@ -52,7 +52,7 @@ public class RealDataWorkloadTests
         double interval = WorkloadFeatureBuilder.NominalInterval(log.TimeSeconds);
         for (int i = 0; i < log.Count; i++) logged += log.PromptTokensPerSecond[i] * interval;
         _out.WriteLine($"{tp}: idle {idle:0} W, busy {busyW:0} W, agreement {agreeAt0:P1} at lag 0, best {bestAgree:P1} at lag {best * power.BinSeconds:+0.00;-0.00} s; prompt tokens {tokens:0} of {logged:0} logged");
-        // Aligned with +8 h, busy bins coincide with high power. Power trails the log by 1.75-2.5 s: vLLM truncates
+        // Aligned with +8 h, busy bins coincide with high power. Power trails the log by about 1.25-1.75 s: vLLM truncates
         // its times to the second (the interval really ends up to 1 s later) and NVML's power.draw is a ~1 s average.
         // A clock error of hours or minutes would leave no agreement at all.
         Assert.True(agreeAt0 > 0.9, $"agreement {agreeAt0:P1}");

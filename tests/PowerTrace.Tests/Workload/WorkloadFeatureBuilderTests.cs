@@ -75,11 +75,14 @@ public class WorkloadFeatureBuilderTests
         var s = Series(T0, new double[] { 1, 2, 3, 4, 10 }, new[] { 1, 10, 10, 0, 2 }, new[] { 0, 2, 0, 0, 0 },
             new double[] { 85, 2000, 0, 0, 400 }, new double[] { 1, 400, 400, 26, 20 });
         var f = WorkloadFeatureBuilder.FromEngineState(s, T0, 0.5, 20);
-        Assert.Equal(new float[] { 1, 1, 10, 10, 10, 10, 0, 0 }, f.ActiveRequests.Take(8).ToArray());
+        // Running is a snapshot at the log time: the count over an interval is the mean of its opening and closing
+        // snapshots (the closing one alone for the first sample); (3, 4] ends with 0 running but generated 26 tokens/s.
+        Assert.Equal(new float[] { 1, 1, 5.5f, 5.5f, 10, 10, 5, 5 }, f.ActiveRequests.Take(8).ToArray());
+        Assert.Equal(f.ActiveRequests, f.DecodeBatchSize);
         Assert.Equal(new float[] { 0, 0, 2, 2, 0, 0, 0, 0 }, f.WaitingRequests.Take(8).ToArray());
         Assert.Equal(new float[] { 42.5f, 42.5f, 1000, 1000, 0, 0 }, f.PromptTokensInFlight.Take(6).ToArray());
         Assert.Equal(0f, f.ActiveRequests[10]);             // the gap after an idle sample is idle
-        Assert.Equal(2f, f.ActiveRequests[19]);              // last sample covers (9, 10]
+        Assert.Equal(1f, f.ActiveRequests[19]);              // last sample covers (9, 10]: 0 running before it, 2 at its end
         Assert.Equal(85 + 2000 + 400, f.PromptTokensInFlight.Sum(), 3);
         Assert.Equal(1 + 11 + 2, f.NewArrivals.Sum(), 3);    // rises of running + waiting
 
@@ -92,5 +95,23 @@ public class WorkloadFeatureBuilderTests
         Assert.Equal(f.ActiveRequests.Take(20), g.ActiveRequests.Skip(10).Take(20));
         var miss = Assert.Throws<InvalidSettingException>(() => WorkloadFeatureBuilder.FromEngineState(s, T0.AddHours(-8), 0.5, 40, true));
         Assert.Equal("WorkloadDoesNotOverlapTrace", miss.ErrorId);
+    }
+
+    [Fact]
+    public void EngineStateIntervalEndingWithNothingRunningIsBusyWhenWorkWasDone()
+    {
+        // A request running at 1 s finishes during (1, 2]: the sample at 2 s reads 0 running but 30 tokens/s generated.
+        // Then (2, 3] generates nothing with nothing running before it: idle. A request that starts and ends inside
+        // (3, 4] (both snapshots 0, tokens generated) counts as one.
+        var s = Series(T0, new double[] { 1, 2, 3, 4, 5 }, new[] { 1, 0, 0, 0, 0 }, new[] { 0, 0, 0, 0, 0 },
+            new double[] { 100, 0, 0, 50, 0 }, new double[] { 5, 30, 0, 10, 0 });
+        var f = WorkloadFeatureBuilder.FromEngineState(s, T0, 1.0, 5);
+        Assert.Equal(new float[] { 1, 1, 0, 1, 0 }, f.DecodeBatchSize); // busy: at least one request
+        Assert.Equal(new float[] { 1, 1, 0, 1, 0 }, f.ActiveRequests);
+        var ctx = new byte[5];
+        PowerTrace.Core.Model.WorkloadContext.Compute(f, ctx);
+        Assert.False(PowerTrace.Core.Model.WorkloadContext.IsIdle(ctx[1]));
+        Assert.True(PowerTrace.Core.Model.WorkloadContext.IsIdle(ctx[2]));
+        Assert.True(PowerTrace.Core.Model.WorkloadContext.IsIdle(ctx[4]));
     }
 }
