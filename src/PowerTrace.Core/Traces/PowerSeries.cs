@@ -7,7 +7,8 @@ namespace PowerTrace.Core.Traces
     /// </summary>
     /// <remarks>
     /// Bin i covers [StartUtc + i·BinSeconds, StartUtc + (i+1)·BinSeconds) and holds the time-weighted
-    /// mean power over that interval, in watts. A bin with no measurement (an unfilled gap) holds NaN;
+    /// mean power over that interval, in watts. A bin with no measurement (an unfilled gap) holds NaN (infinite
+    /// values are rejected);
     /// the summary properties skip NaN bins and <see cref="ValidBinCount"/> says how many were used.
     /// The array returned by <see cref="Watts"/> is the trace's own storage: treat it as read-only.
     /// </remarks>
@@ -46,6 +47,8 @@ namespace PowerTrace.Core.Traces
             {
                 double w = watts[i];
                 if (double.IsNaN(w)) continue;
+                if (double.IsInfinity(w))
+                    throw new ArgumentException($"Bin {i} of trace '{name}' is infinite: watts must be finite, or NaN for an unmeasured bin.", nameof(watts));
                 valid++;
                 sum += w;
                 if (w > peak) peak = w;

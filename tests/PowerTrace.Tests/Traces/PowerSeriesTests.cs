@@ -41,4 +41,11 @@ public class PowerSeriesTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PowerSeries("t", TraceLevel.Node, DateTime.UtcNow, 0, new double[1]));
     }
+
+    [Fact]
+    public void RejectsInfiniteWatts()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new PowerSeries("t", TraceLevel.Node, DateTime.UtcNow, 1, new[] { 1.0, double.PositiveInfinity }));
+        Assert.Contains("Bin 1", ex.Message);
+    }
 }
