@@ -10,7 +10,7 @@ namespace PowerTrace.Tests.Import;
 /// UTC reported for checking the offset sign, the export/import round trip of names and levels,
 /// and cancellation of the writer.
 /// </summary>
-public sealed class ImportReviewFixTests : IDisposable
+public sealed class ImportEdgeCaseTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("pt-import-fix").FullName;
     public void Dispose() => Directory.Delete(_dir, true);
