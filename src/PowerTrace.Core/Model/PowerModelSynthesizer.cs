@@ -22,7 +22,10 @@ namespace PowerTrace.Core.Model
         private readonly CompiledChain _c;
         private readonly ServingEmulator _emulator;
         private readonly WorkloadFeatures _features;
-        private readonly float[] _stay; // [(cur*C + ctx)*2 + {0,1}]: cumulative bounds [lo, hi) of next == cur in that row
+        // Guide table [(ctx*K + cur)*256 + top 8 bits of the state draw]: the next state when every draw in that
+        // 1/256 slice of [0, 1) lands in one state, else Mixed (the slice holds a cumulative bound: search the row).
+        private readonly byte[] _guide;
+        private const byte Mixed = 0xFF;
         private readonly float[] _par;  // [state*8 + {mu, sd, phi, innov, min, max}]: one cache line per state
         private byte[] _contexts = Array.Empty<byte>();
         // Chain state of the server begun last (block mode).
@@ -43,14 +46,36 @@ namespace PowerTrace.Core.Model
                 _par[st * 8] = _c.Mu[st]; _par[st * 8 + 1] = _c.Sd[st]; _par[st * 8 + 2] = _c.Phi[st];
                 _par[st * 8 + 3] = _c.Innov[st]; _par[st * 8 + 4] = _c.Min[st]; _par[st * 8 + 5] = _c.Max[st];
             }
-            _stay = new float[k * cc * 2];
-            for (int cur = 0; cur < k; cur++)
-                for (int ctx = 0; ctx < cc; ctx++)
+            _guide = BuildGuide(_c);
+        }
+
+        // The state the sampler's row search picks for draw u (first s with u < row[s]; K when none).
+        private static int Search(float[] cum, int row, int k, float u)
+        {
+            int s = 0;
+            while (s < k && u >= cum[row + s]) s++;
+            return s;
+        }
+
+        private static byte[] BuildGuide(CompiledChain c)
+        {
+            int k = c.K, cc = c.C;
+            var g = new byte[cc * k * 256];
+            for (int ctx = 0; ctx < cc; ctx++)
+                for (int cur = 0; cur < k; cur++)
                 {
                     int row = (cur * cc + ctx) * k;
-                    _stay[(cur * cc + ctx) * 2] = cur == 0 ? 0f : _c.Cum[row + cur - 1];
-                    _stay[(cur * cc + ctx) * 2 + 1] = _c.Cum[row + cur];
+                    bool monotone = k < Mixed;
+                    for (int j = 1; j < k; j++) if (!(c.Cum[row + j] >= c.Cum[row + j - 1])) monotone = false;
+                    for (int b = 0; b < 256; b++)
+                    {
+                        // Draws u = m / 2^24 with top 8 bits b: m in [b*2^16, (b+1)*2^16 - 1]; both ends exact in float.
+                        float lo = (b << 16) * (1f / 16777216f), hi = ((b << 16) + 65535) * (1f / 16777216f);
+                        int sLo = Search(c.Cum, row, k, lo), sHi = Search(c.Cum, row, k, hi);
+                        g[(ctx * k + cur) * 256 + b] = monotone && sLo == sHi && sLo < k ? (byte)sLo : Mixed;
+                    }
                 }
+            return g;
         }
 
         /// <summary>The model this engine samples.</summary>
@@ -149,7 +174,8 @@ namespace PowerTrace.Core.Model
             float z = _z;
             fixed (byte* cx0 = ctx)
             fixed (float* outp0 = watts)
-            fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max, stay = _stay, par = _par)
+            fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max, par = _par)
+            fixed (byte* guide = _guide)
             fixed (float* tab = StandardNormalTable.Table)
             {
                 byte* cx = cx0 + start;
@@ -171,16 +197,18 @@ namespace PowerTrace.Core.Model
                 for (; i < len; i++)
                 {
                     ulong r = rng.NextUInt64();
-                    float u = (r >> 40) * (1f / 16777216f);
-                    int rc = s * cc + cx[i];
-                    // Staying is the common case: [lo, hi) of the current state's own slot in the row.
-                    float* st = stay + 2 * rc;
-                    if (!(u >= st[0] && u < st[1]))
+                    int c = cx[i];
+                    // The guide table settles the next state from the draw's top 8 bits except in the few slices
+                    // that straddle a cumulative bound, where the row is searched with the full 24-bit draw.
+                    int ns = guide[((c * k + s) << 8) + (int)(r >> 56)];
+                    if (ns == Mixed)
                     {
-                        float* row = cum + rc * k;
-                        s = 0;
-                        while (u >= row[s]) s++;
+                        float u = (r >> 40) * (1f / 16777216f);
+                        float* row = cum + (s * cc + c) * k;
+                        ns = 0;
+                        while (u >= row[ns]) ns++;
                     }
+                    s = ns;
                     float* q = par + s * 8;
                     z = q[2] * z + q[3] * StandardNormalTable.FromBits(tab, r);
                     float v = q[0] + q[1] * z;

@@ -190,8 +190,7 @@ namespace PowerTrace.Core.Model
                 if (c == 255) IdleFill(b0 + 1, b1);
                 else
                 {
-                    byte[] o = _out;
-                    for (int i = b0 + 1; i < b1; i++) o[i] = c;
+                    FillRun(b0 + 1, b1, c);
                     _sinceBusy = 0;
                 }
             }
@@ -201,6 +200,19 @@ namespace PowerTrace.Core.Model
                 double f1 = x1 - b1;
                 if (f1 > 0) { _a = active * f1; _w = queued * f1; _d = decode * f1; _p = promptPerBin * f1; }
             }
+        }
+
+        // Bins [i0, i1) all of context c. Short runs are written as one 16-byte store (branch-free); the bytes past i1
+        // are bins not yet written, which every later step overwrites in order, and the store stays inside the _n bins.
+        private unsafe void FillRun(int i0, int i1, byte c)
+        {
+            byte[] o = _out;
+            if (i1 - i0 <= 16 && i0 + 16 <= _n)
+            {
+                ulong v = c * 0x0101010101010101UL;
+                fixed (byte* p = &o[i0]) { *(ulong*)p = v; *(ulong*)(p + 8) = v; }
+            }
+            else new Span<byte>(o, i0, i1 - i0).Fill(c);
         }
 
         /// <summary>Writes the remaining bins (the open bin and the idle tail).</summary>
