@@ -68,7 +68,9 @@ namespace PowerTrace.Reporting.Plots
             if (ramps.Count == 0) throw new ArgumentException($"Trace '{trace.Name}' has fewer than two {intervalSeconds} s intervals: no ramps to plot.");
             double lo = ramps.Min(), hi = ramps.Max();
             if (hi <= lo) { lo -= 0.5; hi += 0.5; }
-            var hist = ScottPlot.Statistics.Histogram.WithBinCount(binCount, lo, hi);
+            // Few ramps (e.g. a day of 15-min intervals) get fewer, wider bins: about 2·sqrt(n), 10 at least.
+            int bins = Math.Max(10, Math.Min(binCount, 2 * (int)Math.Sqrt(ramps.Count)));
+            var hist = ScottPlot.Statistics.Histogram.WithBinCount(bins, lo, hi);
             hist.AddRange(ramps);
             var plt = new Plot();
             var bars = plt.Add.Bars(hist.Bins, hist.Counts);
