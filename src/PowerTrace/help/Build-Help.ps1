@@ -58,8 +58,10 @@ foreach ($name in ($manifest.CmdletsToExport | Sort-Object)) {
         $t = TypeName $p.ParameterType
         $desc = if ($paramText.ContainsKey($p.Name)) { $paramText[$p.Name] } else { '' }
         $isSwitch = $p.ParameterType -eq [switch]
+        # Defaults of compiled cmdlets are not visible in their metadata: the descriptions state them.
+        $default = if ($isSwitch) { 'False' } elseif ($req -eq 'true') { 'None' } else { '(see the description)' }
         $value = if ($isSwitch) { '' } else { "<command:parameterValue required=`"true`" variableLength=`"false`">$(Esc $t)</command:parameterValue>" }
-        "<command:parameter required=`"$req`" variableLength=`"true`" globbing=`"$($wildcards -contains $p.Name)`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $desc)</maml:description>$value<dev:type><maml:name>$(Esc $t)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
+        "<command:parameter required=`"$req`" variableLength=`"true`" globbing=`"$($wildcards -contains $p.Name)`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $desc)</maml:description>$value<dev:type><maml:name>$(Esc $t)</maml:name></dev:type><dev:defaultValue>$default</dev:defaultValue></command:parameter>"
     }
 
     [void] $sb.AppendLine('<command:syntax>')
