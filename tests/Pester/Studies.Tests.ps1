@@ -27,6 +27,7 @@ Describe 'FacilityStudy.ps1 (240 servers, one hour of Azure conversation traffic
         $r.RacksByNameplate | Should -Be 23
         $r.RacksThatFit | Should -BeGreaterThan $r.RacksByNameplate
         $r.RacksThatFit | Should -BeLessOrEqual $r.RacksByMeanPower
+        $r.RacksThatFit | Should -BeLessThan $r.RackPool -Because 'the pool must be large enough not to reuse racks'
     }
 }
 

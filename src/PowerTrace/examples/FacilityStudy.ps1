@@ -18,6 +18,9 @@ param(
     [double] $RowLimitKW = 600,
     [double] $RackNameplateKW = 26,
     [uint64] $Seed = 1,
+    # Seeds of the same site synthesized for the rack pool that oversubscription draws from (60 racks each), so
+    # the answer does not have to reuse racks.
+    [ValidateRange(1, 100)] [int] $PoolSeeds = 5,
     # Print nothing; with -PassThru, only return the result object.
     [switch] $Quiet,
     # Return one object with every number (for tests and reports).
@@ -44,7 +47,13 @@ $levels = foreach ($level in 'Server', 'Rack', 'Row', 'Site', 'Facility') {
 }
 $facility = $byLevel['Facility'] | Measure-LoadProfile
 $tdpKW = 240 * ($model.NameplateWatts + 1000) * 1.3 / 1000
-$oversub = $byLevel['Rack'] | Measure-Oversubscription -LimitKW $RowLimitKW -NameplateKW $RackNameplateKW -Seed $Seed -AllowReplacement -WarningAction SilentlyContinue
+# The rack pool: the same site and traffic under $PoolSeeds routing/power seeds (the first is the run above).
+$pool = @($byLevel['Rack'])
+for ($k = 1; $k -lt $PoolSeeds; $k++) {
+    $pool += Invoke-TraceSynthesis -Model $model -Requests $requests -NoLoop -Rows 10 -RacksPerRow 6 -ServersPerRack 4 -Router Random `
+        -NonGpuWatts 1000 -Pue 1.3 -Level Rack -Resolution '1s' -Duration ([TimeSpan]::FromHours(1)) -Seed ($Seed + [uint64]$k)
+}
+$oversub = $pool | Measure-Oversubscription -LimitKW $RowLimitKW -NameplateKW $RackNameplateKW -Seed $Seed
 $result = [pscustomobject]@{
     Model                  = "$($model.Configuration)"
     Requests               = $requests.Count
@@ -61,6 +70,7 @@ $result = [pscustomobject]@{
     RacksThatFit           = $oversub.UnitsThatFit
     RacksByNameplate       = $oversub.NameplateCount
     RacksByMeanPower       = $oversub.MeanPowerCount
+    RackPool               = $pool.Count
 }
 if (-not $Quiet) {
     Write-Host "Facility study: 240 servers ($($result.Model)), $($result.Requests) requests replayed over 1 h, random routing, 1000 W non-GPU, PUE 1.3"
@@ -69,7 +79,7 @@ if (-not $Quiet) {
             $result.FacilityPeakKW, $result.FacilityMeanKW, $result.TdpSizingKW, $result.LoadFactor)
     Write-Host ("Largest 15-min ramps: up {0} / down {1} kW over any 15-min window; up {2} / down {3} kW between 15-min interval means." -f `
             $result.RampUpMaxKWPer15Min, $result.RampDownMaxKWPer15Min, $result.RampUpMaxKWPer15MinBlock, $result.RampDownMaxKWPer15MinBlock)
-    Write-Host ("Racks under a {0} kW row at P95: {1} (nameplate {2} kW per rack allows {3}; mean power allows {4})." -f `
-            $RowLimitKW, $result.RacksThatFit, $RackNameplateKW, $result.RacksByNameplate, $result.RacksByMeanPower)
+    Write-Host ("Racks under a {0} kW row at P95: {1} (nameplate {2} kW per rack allows {3}; mean power allows {4}); pool of {5} racks from {6} seeds." -f `
+            $RowLimitKW, $result.RacksThatFit, $RackNameplateKW, $result.RacksByNameplate, $result.RacksByMeanPower, $result.RackPool, $PoolSeeds)
 }
 if ($PassThru) { $result }
