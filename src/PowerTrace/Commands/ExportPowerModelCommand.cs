@@ -43,6 +43,7 @@ namespace PowerTrace.Commands
             try
             {
                 PowerModelJson.Save(Model!, full);
+                WriteVerbose($"Wrote {Model!.Configuration} ({Model.StateCount} states) to {full} ({new FileInfo(full).Length:N0} bytes).");
                 if (PassThru) WriteObject(new FileInfo(full));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

@@ -59,6 +59,9 @@ namespace PowerTrace.Commands
                 if (exists && !Force.IsPresent)
                     throw new PowerTraceException(ImportErrorIds.FileExists, $"{full} exists; use -Force to overwrite it.");
                 PowerTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent, CancellationToken);
+                int rows = 0;
+                foreach (var t in _traces) rows = Math.Max(rows, t.BinCount);
+                WriteVerbose($"Wrote {_traces.Count} trace column(s) x {rows:N0} row(s) to {full} ({new FileInfo(full).Length:N0} bytes).");
             }
             catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException || ex is OperationCanceledException)
             {

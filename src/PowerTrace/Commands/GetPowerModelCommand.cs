@@ -48,12 +48,18 @@ namespace PowerTrace.Commands
                     "-Bound picks the end of a model's uncertainty band: give -Name with it (Get-PowerModel without -Name lists the models)."), null);
             bool list = ListAvailable.IsPresent || Name == null;
             var names = Select();
+            if (list) WriteVerbose($"Listing {names.Count} of {ReferenceModels.Names.Count} built-in reference model(s).");
             foreach (string n in names)
             {
                 try
                 {
                     if (list) WriteObject(ReferenceModels.Info(n));
-                    else WriteObject(ModelVariants.WithBound(ReferenceModels.Get(n), Bound));
+                    else
+                    {
+                        var model = ModelVariants.WithBound(ReferenceModels.Get(n), Bound);
+                        WriteVerbose($"Reference model {n} ({Bound}): {model.Configuration}, {model.StateCount} states at {model.BinSeconds} s bins.");
+                        WriteObject(model);
+                    }
                 }
                 catch (PowerTraceException ex) { WriteCoreError(ex, n); }
             }

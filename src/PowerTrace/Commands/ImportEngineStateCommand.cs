@@ -48,7 +48,10 @@ namespace PowerTrace.Commands
                 try
                 {
                     WriteVerbose($"Reading {file}");
-                    WriteObject(VllmLogReader.Read(file, options));
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var series = VllmLogReader.Read(file, options);
+                    WriteVerbose($"Read {series.Count:N0} engine-state samples over {series.DurationSeconds:0.#} s from {series.StartUtc:u} in {clock.Elapsed.TotalSeconds:0.00} s.");
+                    WriteObject(series);
                 }
                 catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -21,7 +21,9 @@ namespace PowerTrace.Commands
             {
                 try
                 {
-                    WriteObject(PowerModelJson.Load(file));
+                    var model = PowerModelJson.Load(file);
+                    WriteVerbose($"Loaded {model.Configuration}, {model.StateCount} states at {model.BinSeconds} s bins, from {file}.");
+                    WriteObject(model);
                 }
                 catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -120,7 +120,11 @@ namespace PowerTrace.Commands
                 try
                 {
                     WriteVerbose($"Reading {file}");
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
                     traces = PowerTraceReader.Read(file, options);
+                    WriteVerbose($"Read {traces.Count} trace(s) from {System.IO.Path.GetFileName(file)} in {clock.Elapsed.TotalSeconds:0.00} s.");
+                    foreach (var t in traces)
+                        WriteVerbose($"  '{t.Name}' ({t.Level}): {t.BinCount:N0} bins of {t.BinSeconds} s from {t.StartUtc:u}, mean {t.MeanWatts:0.#} W, peak {t.PeakWatts:0.#} W.");
                 }
                 catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -75,7 +75,12 @@ namespace PowerTrace.Commands
                 try
                 {
                     WriteVerbose($"Reading {file}");
-                    WriteObject(RequestTraceReader.Read(file, options));
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var trace = RequestTraceReader.Read(file, options);
+                    WriteVerbose($"Read {trace.Count:N0} requests ({trace.Format}) over {trace.DurationSeconds:0.#} s"
+                        + (trace.StartUtc.HasValue ? $" from {trace.StartUtc.Value:u}" : " (relative times)")
+                        + $", mean {trace.MeanRatePerSecond:0.###} req/s, {trace.TotalPromptTokens:N0} prompt and {trace.TotalOutputTokens:N0} output tokens, in {clock.Elapsed.TotalSeconds:0.00} s.");
+                    WriteObject(trace);
                 }
                 catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException)
                 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -181,6 +182,10 @@ namespace PowerTrace.Commands
                             ThrowTerminatingError(new ErrorRecord(new IOException($"'{path}' exists; use -Force to replace it."), "FileExists", ErrorCategory.ResourceExists, path));
             }
 
+            WriteVerbose($"Layout {settings.Layout} servers; shard {settings.ShardIndex + 1} of {settings.ShardCount}, "
+                + $"{settings.HorizonSeconds:0.#} s from {settings.StartUtc:u} (warm-up {(ParameterSetName == ReplaySet ? 0 : settings.WarmUpSeconds):0.#} s), seed {settings.Seed}, router {settings.Router}.");
+            WriteVerbose($"Workload: {DescribeWorkload()}; model {Model.BinSeconds} s bins; non-GPU {NonGpuWatts} W + {NonGpuShare} x GPU watts per server; PUE {Pue}.");
+            WriteVerbose("Levels: " + string.Join(", ", settings.Outputs.Select(o => $"{o.Level} at {o.ResolutionSeconds} s")) + (settings.OutFile != null ? $"; streaming to {settings.OutFile}." : "."));
             SynthesisProgress? latest = null;
             var task = Task.Run(() => SynthesisEngine.Run(settings, p => Volatile.Write(ref latest, p), CancellationToken));
             try
@@ -203,7 +208,24 @@ namespace PowerTrace.Commands
             var result = task.Result;
             WriteVerbose($"Synthesized {result.ServerBins:N0} server-bins ({result.RequestCount:N0} requests, servers {result.FirstServer}..{result.EndServer - 1}) in {result.ElapsedSeconds:0.00} s.");
             foreach (var s in result.Series) WriteObject(s);
-            foreach (var f in result.Files) WriteObject(f);
+            foreach (var f in result.Files)
+            {
+                WriteVerbose($"Wrote {f.Level} ({f.TraceCount} trace(s) x {f.BinCount:N0} rows at {f.ResolutionSeconds} s) to {f.Path} ({f.SizeBytes:N0} bytes).");
+                WriteObject(f);
+            }
+        }
+
+        private string DescribeWorkload()
+        {
+            string tokens = TokenLengths != null ? $"token lengths from {TokenLengths.Name} ({TokenLengths.Count:N0} pairs)"
+                : $"{TokenDistribution ?? (ParameterSetName == ReplaySet ? "the log's" : "AzureConversation")} token lengths";
+            switch (ParameterSetName)
+            {
+                case DiurnalSet: return $"diurnal Poisson {TroughRatePerSecond}..{PeakRatePerSecond} req/s peaking at {PeakHourUtc} h UTC, {tokens}";
+                case SeriesSet: return $"Poisson over a {RateSeries.Length}-interval rate series, {tokens}";
+                case ReplaySet: return $"replay of {Requests.Name} ({Requests.Count:N0} requests{(double.IsNaN(TargetRatePerSecond) ? "" : $", scaled to {TargetRatePerSecond} req/s")}{(NoLoop ? ", once" : ", looped")}), {tokens}";
+                default: return $"Poisson {RatePerSecond} req/s, {tokens}";
+            }
         }
 
         private SynthesisSettings BuildSettings()

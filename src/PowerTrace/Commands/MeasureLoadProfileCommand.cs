@@ -45,7 +45,9 @@ namespace PowerTrace.Commands
             LoadProfile profile;
             try
             {
+                WriteVerbose($"Measuring the load profile of {_traces.Count} trace(s) (power factor {PowerFactor}, {LoadDurationPoints} load-duration points).");
                 profile = LoadProfileAnalysis.Measure(_traces, PowerFactor, LoadDurationPoints);
+                WriteVerbose($"'{profile.Name}' ({profile.Level}): {profile.DurationHours:0.##} h at {profile.BinSeconds} s bins, {profile.ReplicateCount} replicate(s); peak {profile.PeakKW:N1} kW, mean {profile.MeanKW:N1} kW, load factor {profile.LoadFactor:0.###}.");
             }
             catch (PowerTraceException ex)
             {

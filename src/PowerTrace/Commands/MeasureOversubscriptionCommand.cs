@@ -99,7 +99,11 @@ namespace PowerTrace.Commands
             OversubscriptionResult result;
             try
             {
+                WriteVerbose($"Oversubscription: {_units.Count} unit trace(s) under a {_settings!.LimitKW} kW limit (nameplate {_settings.NameplateKW} kW per unit), quantile {_settings.Quantile}, {_settings.Trials} trials, seed {_settings.Seed}"
+                    + (_settings.AllowReplacement ? ", with replacement." : ", without replacement."));
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 result = Oversubscription.Measure(_units, _settings, CancellationToken);
+                WriteVerbose($"{result.UnitsThatFit} unit(s) fit{(result.FitIsLowerBound ? " (at least; the pool ran out)" : "")} vs {result.NameplateCount} by nameplate (ratio {result.OversubscriptionRatio:0.###}); {result.Curve.Count} counts tried over {result.HorizonSeconds:0.#} s in {clock.Elapsed.TotalSeconds:0.00} s.");
             }
             catch (Exception ex) when (ex is PowerTraceException || ex is OperationCanceledException)
             {

@@ -52,9 +52,13 @@ namespace PowerTrace.Commands
                 _count++;
                 try
                 {
-                    WriteObject(ParameterSetName == ShareSet
+                    var r = ParameterSetName == ShareSet
                         ? PowerCap.MeasureKeepingEnergyShare(trace, KeepEnergyShare)
-                        : PowerCap.Measure(trace, CapKW));
+                        : PowerCap.Measure(trace, CapKW);
+                    WriteVerbose($"'{r.Name}' ({r.Level}): cap {r.CapKW:N1} kW"
+                        + (ParameterSetName == ShareSet ? $" (keeps {KeepEnergyShare:P2} of the energy)" : " (given)")
+                        + $", peak {r.PeakKW:N1} kW, {r.SecondsAboveCap:0.#} s above the cap in {r.EpisodeCount} episode(s).");
+                    WriteObject(r);
                 }
                 catch (PowerTraceException ex)
                 {

@@ -43,6 +43,8 @@ namespace PowerTrace.Commands
             bool binGiven = MyInvocation.BoundParameters.ContainsKey(nameof(ModelBinSeconds));
             try { merged = TraceMerger.Merge(_traces, binGiven ? ModelBinSeconds : (double?)null); }
             catch (PowerTraceException ex) { ThrowCoreError(ex, null); return; }
+            WriteVerbose($"Merged {_traces.Count} input trace(s) into {merged.Traces.Count} trace(s)"
+                + (merged.InexactGroups > 0 ? $" ({merged.InexactGroups} group(s) summed in double precision)." : "."));
             foreach (string w in merged.Warnings) WriteWarning(w);
             if (merged.InexactGroups > 0)
                 WriteWarning($"{merged.InexactGroups} group(s) of traces were not exactly mergeable (not whole-milliwatt sums " +

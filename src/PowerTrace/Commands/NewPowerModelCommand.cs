@@ -178,7 +178,12 @@ namespace PowerTrace.Commands
                 if (workloads.Length != _traces.Count)
                     throw new InvalidSettingException("WorkloadCountMismatch", ParameterSetName,
                         $"{_traces.Count} trace(s) but {workloads.Length} {(Requests != null ? "request log(s)" : "engine-state series")}: give one per trace, in the same order.");
+                for (int i = 0; i < _traces.Count; i++)
+                    WriteVerbose($"Training trace {i + 1} of {_traces.Count}: '{_traces[i].Name}', {_traces[i].BinCount:N0} bins of {_traces[i].BinSeconds} s ({_traces[i].ValidBinCount:N0} valid, {_traces[i].DurationSeconds:0.#} s from {_traces[i].StartUtc:u}); workload "
+                        + (Requests != null ? $"{Requests[i].Count:N0} requests" : $"{EngineState![i].Count:N0} engine-state samples") + ".");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 ServingProfile profile = LearnProfile();
+                WriteVerbose($"Serving profile: {profile}.");
                 var inputs = new List<PowerModelTrainingInput>();
                 for (int i = 0; i < _traces.Count; i++)
                 {
@@ -203,6 +208,11 @@ namespace PowerTrace.Commands
                 if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
                 var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);
                 CompleteProgress();
+                WriteVerbose(options.StateCount.HasValue
+                    ? $"States: {model.StateCount} (fixed by -StateCount; seed {Seed})."
+                    : $"States: {model.StateCount}, chosen by BIC over {MinStates}..{MaxStates} (seed {Seed}).");
+                foreach (var st in model.States) WriteVerbose($"  State {st}.");
+                WriteVerbose($"Fitted {model.Configuration} at {model.BinSeconds} s bins in {clock.Elapsed.TotalSeconds:0.00} s.");
                 WriteVerbose(options.WorkloadLagSeconds.HasValue
                     ? $"Workload lag: {model.WorkloadLagSeconds} s (given; power bins are labelled with the workload that far earlier)."
                     : $"Workload lag: {model.WorkloadLagSeconds} s (estimated: the measured power trails the workload log by that much; override with -WorkloadLagSeconds).");

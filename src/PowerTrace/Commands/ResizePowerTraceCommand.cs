@@ -39,6 +39,7 @@ namespace PowerTrace.Commands
                 catch (PowerTraceException ex) { WriteCoreError(ex, t); continue; }
                 if (dropped > 0)
                     WriteWarning($"'{t.Name}': {dropped} bin(s) of {t.BinSeconds} s outside complete {BinSeconds} s bins were dropped.");
+                WriteVerbose($"'{t.Name}': {t.BinCount:N0} bins of {t.BinSeconds} s -> {resized.BinCount:N0} bins of {resized.BinSeconds} s ({Alignment} alignment).");
                 WriteObject(resized);
             }
         }

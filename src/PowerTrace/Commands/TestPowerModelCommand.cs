@@ -92,7 +92,10 @@ namespace PowerTrace.Commands
                 }
                 double? lag = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds;
                 WriteVerbose($"Workload lag applied to the logs: {lag ?? Model!.WorkloadLagSeconds} s ({(lag.HasValue ? "given" : "the model's")}).");
+                WriteVerbose($"Evaluating {Model!.Configuration} ({Model.StateCount} states) on {_traces.Count} trace(s) x {Seeds} seed(s) from seed {Seed}.");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var rows = EvaluateWithProgress(features, lag);
+                WriteVerbose($"Evaluated {rows.Count} row(s) in {clock.Elapsed.TotalSeconds:0.00} s.");
                 foreach (var r in rows) WriteObject(r);
             }
             catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is OperationCanceledException || ex is ArgumentException)
