@@ -36,17 +36,7 @@ namespace PowerTrace.Core.Derivation
         public static IReadOnlyList<LlmSpec> All => Specs;
 
         /// <summary>Finds a model by name or alias (case-insensitive, punctuation ignored); null when not listed.</summary>
-        public static LlmSpec? TryFind(string? name)
-        {
-            if (string.IsNullOrWhiteSpace(name)) return null;
-            string key = Normalize(name!);
-            foreach (var s in Specs)
-            {
-                if (Normalize(s.Name) == key) return s;
-                foreach (var a in s.Aliases) if (Normalize(a) == key) return s;
-            }
-            return null;
-        }
+        public static LlmSpec? TryFind(string? name) => Hardware.CatalogLookup.Find(Specs, name, s => s.Name, s => s.Aliases);
 
         /// <summary>
         /// Parameter count written in a model name ("…-70B", "…_8b-…", "…-1.5B"); NaN when the name has none.
@@ -67,6 +57,5 @@ namespace PowerTrace.Core.Derivation
         public static int EstimateLayers(double parameters)
             => Math.Max(1, (int)Math.Round(32 * Math.Pow(parameters / 8e9, 0.42)));
 
-        private static string Normalize(string s) => new string(s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
     }
 }

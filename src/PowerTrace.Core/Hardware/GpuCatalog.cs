@@ -63,17 +63,7 @@ namespace PowerTrace.Core.Hardware
         public static IReadOnlyList<GpuSpec> All => Specs;
 
         /// <summary>Finds a GPU by name or alias (case-insensitive); null when unknown.</summary>
-        public static GpuSpec? TryFind(string? name)
-        {
-            if (string.IsNullOrWhiteSpace(name)) return null;
-            string key = Normalize(name!);
-            foreach (var s in Specs)
-            {
-                if (Normalize(s.Name) == key) return s;
-                foreach (var a in s.Aliases) if (Normalize(a) == key) return s;
-            }
-            return null;
-        }
+        public static GpuSpec? TryFind(string? name) => CatalogLookup.Find(Specs, name, s => s.Name, s => s.Aliases);
 
         /// <summary>Finds a GPU by name or alias; throws <see cref="InvalidSettingException"/> (UnknownGpu) naming the known ones.</summary>
         public static GpuSpec Find(string? name)
@@ -85,10 +75,5 @@ namespace PowerTrace.Core.Hardware
                 "Give its facts explicitly (TDP and idle watts, dense BF16 TFLOP/s, memory bandwidth GB/s) to derive a model for it.");
         }
 
-        private static string Normalize(string s)
-        {
-            var chars = s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray();
-            return new string(chars);
-        }
     }
 }
