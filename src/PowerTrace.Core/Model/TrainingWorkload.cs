@@ -44,5 +44,22 @@ namespace PowerTrace.Core.Model
             if (series == null) throw new ArgumentNullException(nameof(series));
             return WorkloadFeatureBuilder.FromEngineState(series, trace.StartUtc, trace.BinSeconds, trace.BinCount, idleOutsideSpan: true);
         }
+
+        /// <summary>
+        /// Checks that exactly one workload (request log or engine-state series) was given per trace, in the same
+        /// order as the traces. <paramref name="requests"/> and <paramref name="engineStates"/>: one of them is null.
+        /// </summary>
+        /// <exception cref="InvalidSettingException">WorkloadCountMismatch.</exception>
+        public static void RequireOnePerTrace(int traceCount, RequestTrace[]? requests, EngineStateSeries[]? engineStates, string parameter)
+        {
+            int n = requests?.Length ?? engineStates?.Length ?? 0;
+            if (n != traceCount)
+                throw new InvalidSettingException("WorkloadCountMismatch", parameter,
+                    $"{traceCount} trace(s) but {n} {(requests != null ? "request log(s)" : "engine-state series")}: give one per trace, in the same order.");
+        }
+
+        /// <summary>Features of trace <paramref name="i"/> from its request log (if logs were given) or its engine-state series.</summary>
+        public static WorkloadFeatures ForTrace(PowerSeries trace, int i, RequestTrace[]? requests, EngineStateSeries[]? engineStates, ServingProfile? profile)
+            => requests != null ? FromRequests(trace, requests[i], profile) : FromEngineState(trace, engineStates![i]);
     }
 }

@@ -172,12 +172,9 @@ namespace PowerTrace.Commands
             if (ParameterSetName == DeriveSet) { EndDerive(savePath); return; }
             try
             {
-                var workloads = (object[]?)Requests ?? EngineState ?? Array.Empty<object>();
                 if (_traces.Count == 0)
                     throw new InvalidSettingException("NoTrainingData", "Trace", "No power traces were given to fit a model on.");
-                if (workloads.Length != _traces.Count)
-                    throw new InvalidSettingException("WorkloadCountMismatch", ParameterSetName,
-                        $"{_traces.Count} trace(s) but {workloads.Length} {(Requests != null ? "request log(s)" : "engine-state series")}: give one per trace, in the same order.");
+                TrainingWorkload.RequireOnePerTrace(_traces.Count, Requests, EngineState, ParameterSetName);
                 for (int i = 0; i < _traces.Count; i++)
                     WriteVerbose($"Training trace {i + 1} of {_traces.Count}: '{_traces[i].Name}', {_traces[i].BinCount:N0} bins of {_traces[i].BinSeconds} s ({_traces[i].ValidBinCount:N0} valid, {_traces[i].DurationSeconds:0.#} s from {_traces[i].StartUtc:u}); workload "
                         + (Requests != null ? $"{Requests[i].Count:N0} requests" : $"{EngineState![i].Count:N0} engine-state samples") + ".");
@@ -188,7 +185,7 @@ namespace PowerTrace.Commands
                 for (int i = 0; i < _traces.Count; i++)
                 {
                     ReportProgress("New-PowerModel", $"Workload features of {_traces[i].Name}", 0.5 * i / _traces.Count);
-                    var f = Requests != null ? TrainingWorkload.FromRequests(_traces[i], Requests[i], profile) : TrainingWorkload.FromEngineState(_traces[i], EngineState![i]);
+                    var f = TrainingWorkload.ForTrace(_traces[i], i, Requests, EngineState, profile);
                     inputs.Add(new PowerModelTrainingInput(_traces[i], f, Requests != null ? Requests[i].SourceFile : EngineState![i].SourceFile));
                 }
                 ReportProgress("New-PowerModel", "Fitting states and transitions", 0.5);

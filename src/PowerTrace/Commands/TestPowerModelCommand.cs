@@ -71,17 +71,14 @@ namespace PowerTrace.Commands
         {
             try
             {
-                var workloads = (object[]?)Requests ?? EngineState ?? Array.Empty<object>();
-                if (workloads.Length != _traces.Count)
-                    throw new InvalidSettingException("WorkloadCountMismatch", ParameterSetName,
-                        $"{_traces.Count} trace(s) but {workloads.Length} {(Requests != null ? "request log(s)" : "engine-state series")}: give one per trace, in the same order.");
+                TrainingWorkload.RequireOnePerTrace(_traces.Count, Requests, EngineState, ParameterSetName);
                 var features = new List<WorkloadFeatures>();
                 for (int i = 0; i < _traces.Count; i++)
                 {
                     var tr = _traces[i];
                     if (Math.Abs(tr.BinSeconds - Model!.BinSeconds) > 1e-9 * Model.BinSeconds)
                         throw new InvalidSettingException("BinWidthMismatch", "Trace", $"Trace '{tr.Name}' has {tr.BinSeconds} s bins but the model was fitted at {Model.BinSeconds} s: import it with -BinSeconds {Model.BinSeconds}.");
-                    features.Add(Requests != null ? TrainingWorkload.FromRequests(tr, Requests[i], Model.ServingProfile) : TrainingWorkload.FromEngineState(tr, EngineState![i]));
+                    features.Add(TrainingWorkload.ForTrace(tr, i, Requests, EngineState, Model.ServingProfile));
                 }
                 foreach (var tr in _traces)
                 {
