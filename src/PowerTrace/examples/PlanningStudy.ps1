@@ -121,4 +121,4 @@ $reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.md') -Tit
 $reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.html') -Title 'PowerTrace site study' -Assumptions $assumptions -Table $tables -Force
 
 Write-Host ("`nDone in {0:N1} s. Report, plots and CSV in {1}" -f $clock.Elapsed.TotalSeconds, (Resolve-Path $OutputFolder))
-Get-ChildItem $OutputFolder -Recurse -File | Select-Object @{ n = 'File'; e = { $_.FullName.Substring((Resolve-Path $OutputFolder).Path.Length + 1) } }, @{ n = 'KB'; e = { [math]::Ceiling($_.Length / 1KB) } } | Format-Table -AutoSize | Out-Host
+Get-ChildItem $OutputFolder -Recurse -File | Select-Object @{ n = 'File'; e = { $_.FullName.Substring((Resolve-Path $OutputFolder).Path.Length + 1) } }, @{ n = 'KB'; e = { [int][math]::Ceiling($_.Length / 1KB) } } | Format-Table -AutoSize | Out-Host
