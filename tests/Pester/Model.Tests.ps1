@@ -13,8 +13,11 @@ Describe 'New-PowerModel' {
     It 'fits the A6000 TP1 recording with engine states and names idle and decode states' {
         $model = $trace | New-PowerModel -EngineState $engine -TensorParallel 1 -ModelName 'Llama-3.1-8B-Instruct' -Path (Join-Path $tmp 'm.json')
         $model.StateCount | Should -BeGreaterOrEqual 3
-        $model.States[0].Name | Should -Be 'idle'
-        $model.States[0].MeanWatts | Should -BeLessThan 40
+        # Power follows the work in flight (the work-power curve); states are what the work leaves unexplained.
+        $model.WorkPower | Should -Not -BeNullOrEmpty
+        $model.WorkPower.WattsPerTBps | Should -BeGreaterThan 0
+        $model.IdleWatts | Should -BeLessThan 40
+        ($model.States.Name -contains 'idle') | Should -BeTrue
         ($model.States.Name -match '^decode') | Should -Not -BeNullOrEmpty
         $model.Configuration.GpuType | Should -Be 'RTX A6000'
         $model.NameplateWatts | Should -Be 300

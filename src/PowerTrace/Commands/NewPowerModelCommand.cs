@@ -59,9 +59,26 @@ namespace PowerTrace.Commands
         [Parameter(ParameterSetName = DeriveSet)]
         public double ActiveParameters { get; set; } = double.NaN;
 
-        /// <summary>Bytes per weight of the target (2 = BF16, 1 = 8-bit weights; default 2).</summary>
+        /// <summary>Bytes per weight of the target, or of the measured model for its work-power curve (2 = BF16, 1 = 8-bit weights; default 2).</summary>
         [Parameter(ParameterSetName = DeriveSet)]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
+        [ValidateRange(0.125, 8.0)]
         public double BytesPerParameter { get; set; } = 2;
+
+        /// <summary>Fit states only, without the work-power curve (power within a state then does not follow the work in flight).</summary>
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
+        public SwitchParameter StatesOnly { get; set; }
+
+        /// <summary>
+        /// Width of the power meter's trailing average in the training traces, seconds (0 = instantaneous readings); default: the
+        /// GPU's nvidia-smi power.draw behaviour (instantaneous on A100, a 1 s average on other Ampere and newer GPUs).
+        /// </summary>
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
+        [ValidateRange(0.0, 60.0)]
+        public double MeterSeconds { get; set; } = double.NaN;
 
         /// <summary>Transformer layers of the target model (default: from the model catalog, else estimated from the size).</summary>
         [Parameter(ParameterSetName = DeriveSet)]
@@ -201,6 +218,9 @@ namespace PowerTrace.Commands
                     IdleWattsPerGpu = double.IsNaN(IdleWattsPerGpu) ? (double?)null : IdleWattsPerGpu,
                     TdpWattsPerGpu = double.IsNaN(TdpWattsPerGpu) ? (double?)null : TdpWattsPerGpu,
                     WorkloadLagSeconds = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds,
+                    UseWorkPower = StatesOnly.IsPresent ? false : (bool?)null,
+                    BytesPerParameter = BytesPerParameter,
+                    MeterSeconds = double.IsNaN(MeterSeconds) ? (double?)null : MeterSeconds,
                 };
                 if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
                 var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);
@@ -208,6 +228,10 @@ namespace PowerTrace.Commands
                 WriteVerbose(options.StateCount.HasValue
                     ? $"States: {model.StateCount} (fixed by -StateCount; seed {Seed})."
                     : $"States: {model.StateCount}, chosen by BIC over {MinStates}..{MaxStates} (seed {Seed}).");
+                WriteVerbose(model.WorkPower != null
+                    ? model.WorkPower.Source + " State watts are offsets from this curve."
+                    : StatesOnly.IsPresent ? "Work power: not fitted (-StatesOnly); states carry absolute watts."
+                    : "Work power: not fitted (the served model's size is unknown: give -ModelName with a catalog name or a size such as '-8B'); states carry absolute watts.");
                 foreach (var st in model.States) WriteVerbose($"  State {st}.");
                 WriteVerbose($"Fitted {model.Configuration} at {model.BinSeconds} s bins in {clock.Elapsed.TotalSeconds:0.00} s.");
                 WriteVerbose(options.WorkloadLagSeconds.HasValue
