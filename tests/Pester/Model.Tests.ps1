@@ -90,3 +90,51 @@ Describe 'Test-PowerModel' {
         { $coarse | Test-PowerModel -Model $model -EngineState $engine } | Should -Throw -ErrorId 'BinWidthMismatch,PowerTrace.Commands.TestPowerModelCommand'
     }
 }
+
+Describe 'Test-PowerModel -Requests scores what Invoke-TraceSynthesis -Requests synthesizes' {
+    BeforeAll {
+        # A real request log (every 8th Azure 2023 conversation request of its first 150 s: about 0.5 req/s),
+        # written as a user's generic CSV of arrival seconds whose clock starts 9.6 s into the A6000 recording.
+        $azure = Import-RequestTrace -Path (Join-Path $PSScriptRoot '../../../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv')
+        $a0 = $azure.ArrivalSeconds[0]
+        $csv = Join-Path $tmp 'requests.csv'
+        $lines = [System.Collections.Generic.List[string]]::new()
+        $lines.Add('arrival_s,prompt_tokens,output_tokens')
+        for ($i = 0; $i -lt $azure.Count -and $azure.ArrivalSeconds[$i] - $a0 -lt 150; $i += 8) {
+            $lines.Add(('{0},{1},{2}' -f ($azure.ArrivalSeconds[$i] - $a0).ToString('R', [cultureinfo]::InvariantCulture), $azure.PromptTokens[$i], $azure.OutputTokens[$i]))
+        }
+        Set-Content -Path $csv -Value $lines
+        $log = Import-RequestTrace -Path $csv -StartUtc $trace.StartUtc.AddSeconds(9.6)
+        $anchor = Import-PowerModel -Path (Join-Path $env:POWERTRACE_MODULE 'models/a6000-tp1-llama3.1-8b.json')
+    }
+    It 'reports the medians of the metrics of the Invoke-TraceSynthesis traces for the same seeds, measured from the first arrival on' {
+        $rows = $trace | Test-PowerModel -Model $anchor -Requests $log -Seeds 3 -Seed 4 -WarningAction SilentlyContinue  # the anchor was fitted on this recording
+        $rows.Path | Should -Be @('Replay', 'Replay', 'Replay')
+        $j0 = [int][math]::Floor(($log.ArrivalUtc(0) - $trace.StartUtc).TotalSeconds / 0.25)
+        $j0 | Should -Be 38
+        $measured = [double[]]$trace.Watts[$j0..($trace.BinCount - 1)]
+        $results = foreach ($k in 4..6) {
+            $syn = Invoke-TraceSynthesis -Model $anchor -Requests $log -NoLoop -Servers 1 -NonGpuWatts 0 -Pue 1 -Resolution '250ms' -HorizonSeconds (($trace.BinCount - $j0) * 0.25) -Seed $k
+            $syn.StartUtc | Should -Be $log.ArrivalUtc(0)
+            $syn.BinCount | Should -Be $measured.Count
+            [PowerTrace.Core.Analysis.FidelityMetrics]::Compare($measured, $syn.Watts)
+        }
+        $median = [PowerTrace.Core.Analysis.FidelityMetrics]::Median([PowerTrace.Core.Analysis.FidelityResult[]]$results)
+        $m = $rows | Where-Object Method -eq PowerModel
+        $m.Bins | Should -Be $measured.Count
+        $m.EnergyErrorPercent | Should -Be $median.EnergyErrorPercent
+        $m.KsStatistic | Should -Be $median.KsStatistic
+        $m.AcfRSquared | Should -Be $median.AcfRSquared
+        $m.Nrmse | Should -Be $median.Nrmse
+        $m.P95ErrorPercent | Should -Be $median.P95ErrorPercent
+        $m.P99ErrorPercent | Should -Be $median.P99ErrorPercent
+        $m.SynthesizedMeanWatts | Should -Be $median.SynthesizedMeanWatts
+    }
+    It 'says which path it took' {
+        $v = $trace | Test-PowerModel -Model $anchor -Requests $log -Seeds 1 -Verbose -WarningAction SilentlyContinue 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        "$v" | Should -Match 'Path Replay'
+        "$v" | Should -Match 'measured bin 38,'
+        $e = $trace | Test-PowerModel -Model $anchor -EngineState $engine -Seeds 1 -WarningAction SilentlyContinue
+        $e.Path | Should -Be @('Features', 'Features', 'Features')
+    }
+}

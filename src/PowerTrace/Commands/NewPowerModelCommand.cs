@@ -150,7 +150,7 @@ namespace PowerTrace.Commands
 
         /// <summary>
         /// Seconds the measured power trails the workload log (rounded to whole bins); default: estimated from the
-        /// traces (between -4 and +8 s; reported under -Verbose). Stored in the model and applied by Test-PowerModel.
+        /// traces (between -4 and +8 s; reported under -Verbose). Stored in the model and applied by Test-PowerModel -EngineState.
         /// </summary>
         [Parameter(ParameterSetName = RequestsSet)]
         [Parameter(ParameterSetName = EngineStateSet)]
