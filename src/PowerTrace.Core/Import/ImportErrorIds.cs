@@ -20,6 +20,8 @@ namespace PowerTrace.Core.Import
         public const string UnknownFormat = "UnknownFormat";
         /// <summary>A required column is not in the header (or a named column does not exist).</summary>
         public const string MissingColumn = "MissingColumn";
+        /// <summary>Two columns hold the same quantity (e.g. one engine metric under two model names), so the reader cannot tell which to use.</summary>
+        public const string DuplicateColumn = "DuplicateColumn";
         /// <summary>A row with a different number of fields than the header or column list.</summary>
         public const string WrongFieldCount = "WrongFieldCount";
         /// <summary>A requested GPU index does not occur in the file.</summary>
