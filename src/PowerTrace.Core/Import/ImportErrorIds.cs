@@ -28,7 +28,7 @@ namespace PowerTrace.Core.Import
         public const string GpuNotFound = "GpuNotFound";
         /// <summary>A JSON line that is not a JSON object with the expected members.</summary>
         public const string InvalidJson = "InvalidJson";
-        /// <summary>A vLLM log with no periodic engine-state lines.</summary>
+        /// <summary>A vLLM log with no periodic engine-state lines, or an engine asked for that no line (or, in a Prometheus CSV, no column) has.</summary>
         public const string NoEngineState = "NoEngineState";
         /// <summary>Traces to export do not share start time and bin width.</summary>
         public const string TraceGridMismatch = "TraceGridMismatch";

@@ -54,7 +54,12 @@ namespace PowerTrace.Commands
                             TimeOffset = TimeOffset,
                             Engine = Engine,
                             CancellationToken = CancellationToken,
-                            Notice = n => WriteVerbose(n.ToString()),
+                            // Skipped rows and missing cells change what the series says: warnings, as Import-PowerTrace does.
+                            Notice = n =>
+                            {
+                                if (n.Kind == ImportNoticeKind.SkippedRow || n.Kind == ImportNoticeKind.EmptyReading) WriteWarning(n.ToString());
+                                else WriteVerbose(n.ToString());
+                            },
                         });
                     }
                     else
