@@ -91,4 +91,36 @@ public sealed class RateInferenceCmdletTests
         }
         finally { File.Delete(csv); }
     }
+
+    [Fact]
+    public void A_log_with_TTFT_and_latency_keeps_the_least_squares_path()
+    {
+        // The same requests with TTFT and latency from the emulator at the engine log's own rates.
+        var engine = VllmLogReader.Read(Path.Combine(Raw, "vllm_pulse_power_tp1.txt"), new VllmLogOptions { Year = 2025, TimeOffset = TimeSpan.FromHours(8) });
+        var log = ServingRateInferenceTests.RequestsFromEngineLog(engine);
+        var profile = PowerTrace.Core.Workload.ServingProfileLearner.FromEngineState(engine);
+        int n = log.Count;
+        var adm = new double[n]; var ft = new double[n]; var fin = new double[n];
+        new PowerTrace.Core.Workload.ServingEmulator(profile).EmulateRequests(
+            new PowerTrace.Core.Synthesis.ServerWorkload(new ArraySegment<double>(log.ArrivalSeconds), new ArraySegment<int>(log.PromptTokens), new ArraySegment<int>(log.OutputTokens)), adm, ft, fin);
+        string csv = Path.Combine(Path.GetTempPath(), "pt-latency-" + Guid.NewGuid().ToString("N") + ".csv");
+        var lines = new List<string> { "timestamp,prompt_tokens,output_tokens,ttft_s,latency_s" };
+        for (int i = 0; i < n; i++)
+            lines.Add(string.Format(CultureInfo.InvariantCulture, "{0:yyyy-MM-ddTHH:mm:ss.fffZ},{1},{2},{3:0.###},{4:0.###}",
+                log.ArrivalUtc(i)!.Value, log.PromptTokens[i], log.OutputTokens[i], ft[i] - log.ArrivalSeconds[i], fin[i] - log.ArrivalSeconds[i]));
+        File.WriteAllLines(csv, lines);
+        try
+        {
+            using var ps = Shell();
+            ps.AddScript($@"
+                $t = Import-PowerTrace -Path '{Raw}/gpu_power_log_tp1.txt' -GpuType 'RTX A6000'
+                $r = Import-RequestTrace -Path '{csv}'
+                New-PowerModel -Trace $t -Requests $r -Seed 5 -Verbose");
+            var model = Assert.IsType<PowerModel>(Assert.Single(ps.Invoke()).BaseObject);
+            Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error.Select(e => e.ToString())));
+            Assert.DoesNotContain(ps.Streams.Verbose, v => v.Message.Contains("inferring the serving rates from the power"));
+            Assert.StartsWith("RequestLog '", model.ServingProfile.LearnedFrom);
+        }
+        finally { File.Delete(csv); }
+    }
 }
