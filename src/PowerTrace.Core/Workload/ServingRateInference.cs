@@ -197,11 +197,14 @@ namespace PowerTrace.Core.Workload
     /// <para><b>Search.</b> Log-spaced grids prior / 8 .. prior × 8 for the prefill and decode rates (33 points), slowdown on
     /// {0, 0.0025 · 2^k, k = 0..8} plus the prior's; two rounds of coordinate search (decode, prefill, slowdown, then the lag),
     /// then golden-section refinement of the two rates inside the neighbouring grid cells.</para>
-    /// <para><b>How well determined.</b> With the other two at their result, each parameter's grid is evaluated again; its
-    /// interval is the range (interpolated between grid points) where J ≤ J* + tolerance, tolerance = max(5 % of J*, half a
-    /// bin of mismatch per measured busy period). A rate is inferred when the interval is closed inside the grid and its
-    /// High / Low is at most 4; otherwise the prior is kept (moved to the interval's edge if the data rule it out) and the
-    /// determined ones are re-fitted with it. Typical outcome: decode (which sets how long a busy period lasts) is determined;
+    /// <para><b>How well determined.</b> Each parameter's profile objective is walked along its grid (every second point for
+    /// the two rates), the other free parameters re-fitted at each value (one golden-section pass each), so a ridge (prefill vs
+    /// decode, decode vs slowdown: both lengthen a busy period) widens the interval instead of hiding; a profile that finds a
+    /// better point than the coordinate search moves the fit there. The interval is the range (interpolated between grid
+    /// points) where J ≤ J* + tolerance, tolerance = max(5 % of J*, half a bin of mismatch per measured busy period). A rate is inferred when the interval is closed inside the grid and its
+    /// High / Low is at most 4; otherwise the prior is kept, one parameter at a time (prefill, slowdown, decode), each moved
+    /// into its interval given those already kept when the data rule the prior out, and the determined ones are re-fitted
+    /// with them (their reported intervals are then conditional on the kept values). Typical outcome: decode (which sets how long a busy period lasts) is determined;
     /// prefill at low load only bounded below (prompt work is a small part of a busy period); the slowdown only when
     /// batch sizes vary widely.</para>
     /// <para>Error ids: <c>WorkloadDoesNotOverlapTrace</c> (no request of a log arrives within its trace),
@@ -309,32 +312,54 @@ namespace PowerTrace.Core.Workload
             for (int it = 0; it < 3; it++) { s.Refine(x, 1, LagSec(lag)); s.Refine(x, 0, LagSec(lag)); }
             if (!lagGiven) { lag = s.BestLag(x, minL, maxL); s.Refine(x, 1, LagSec(lag)); s.Refine(x, 0, LagSec(lag)); }
 
-            var best = (double[])x.Clone();
+            // Intervals from profile objectives (the other free parameters re-fitted at each grid value). A profile that
+            // finds a better point than the coordinate search (a ridge: decode vs slowdown, decode vs prefill) moves the fit there.
             var est = new RateEstimate[3];
-            double jBest = s.Objective(x, LagSec(lag));
-            double tol = s.Tolerance(jBest);
-            var determined = new bool[3];
-            for (int p = 0; p < 3; p++)
+            double jBest = 0, tol = 0;
+            void Intervals(bool[] which)
             {
-                est[p] = s.Interval(x, p, LagSec(lag), jBest, tol);
-                determined[p] = est[p].Inferred;
-            }
-            if (determined.Any(d => !d))
-            {
-                // Keep the prior where the power does not determine the rate, and re-fit the determined ones with it.
-                for (int p = 0; p < 3; p++) if (!determined[p]) x[p] = est[p].Value;
-                for (int p = 0; p < 3; p++) if (determined[p]) s.GridBest(x, p, LagSec(lag));
-                if (!lagGiven) lag = s.BestLag(x, minL, maxL);
-                for (int p = 1; p >= 0; p--) if (determined[p]) s.Refine(x, p, LagSec(lag));
+                for (int attempt = 0; attempt < 3; attempt++)
+                {
+                    jBest = s.Objective(x, LagSec(lag));
+                    tol = s.Tolerance(jBest);
+                    double[]? moveTo = null; double jMove = jBest - Math.Max(1e-9, 0.01 * tol);
+                    for (int p = 0; p < 3; p++)
+                    {
+                        if (!which[p]) continue;
+                        est[p] = s.Interval(x, p, LagSec(lag), jBest, tol, out var better, out double jb);
+                        if (jb < jMove) { jMove = jb; moveTo = better; }
+                    }
+                    if (moveTo == null) return;
+                    Array.Copy(moveTo, x, 3);
+                    if (!lagGiven) lag = s.BestLag(x, minL, maxL);
+                    for (int p = 1; p >= 0; p--) if (s.Free[p]) s.Refine(x, p, LagSec(lag));
+                }
                 jBest = s.Objective(x, LagSec(lag));
                 tol = s.Tolerance(jBest);
-                for (int p = 0; p < 3; p++)
+                for (int p = 0; p < 3; p++) if (which[p]) est[p] = s.Interval(x, p, LagSec(lag), jBest, tol, out _, out _);
+            }
+            Intervals(new[] { true, true, true });
+            var determined = est.Select(e => e.Inferred).ToArray();
+            if (determined.Any(d => !d))
+            {
+                // Keep the prior where the power does not determine the rate, one rate at a time (prefill, slowdown, decode):
+                // each is moved into its interval given the rates already kept (consistent with the data jointly, within
+                // the tolerance of the unconstrained best), then the determined ones are re-fitted with them.
+                double j0 = jBest, tol0 = tol;
+                foreach (int p in new[] { 0, 2, 1 })
                 {
-                    if (!determined[p]) continue;
-                    var e = s.Interval(x, p, LagSec(lag), jBest, tol);
-                    est[p] = e;
-                    if (!e.Inferred) x[p] = e.Value; // lost its determination with the prior's other rates: keep its prior too
+                    if (determined[p]) continue;
+                    est[p] = s.Interval(x, p, LagSec(lag), j0, tol0, out _, out _);
+                    x[p] = est[p].Value;
+                    s.Free[p] = false;
+                    for (int q = 0; q < 3; q++) if (s.Free[q]) s.GridBest(x, q, LagSec(lag));
+                    if (!lagGiven) lag = s.BestLag(x, minL, maxL);
+                    for (int q = 1; q >= 0; q--) if (s.Free[q]) s.Refine(x, q, LagSec(lag));
                 }
+                if (determined.Any(d => d)) Intervals(determined);
+                for (int p = 0; p < 3; p++)
+                    if (determined[p] && !est[p].Inferred) x[p] = est[p].Value; // lost its determination with the prior's other rates: keep its prior too
+                jBest = s.Objective(x, LagSec(lag));
             }
 
             double lagSeconds = LagSec(lag);
@@ -507,34 +532,55 @@ namespace PowerTrace.Core.Workload
                 return best;
             }
 
-            private double[] Profile1D(double[] x, int p, double lagSeconds, bool reoptimize = false)
+            /// <summary>Parameters the profiles may re-fit (all at first; those kept at the prior are fixed later).</summary>
+            public readonly bool[] Free = { true, true, true };
+
+            private const double SlowdownShift = 0.005;
+            private static double ToU(int p, double v) => p == 2 ? Math.Log(v + SlowdownShift) : Math.Log(v);
+            private static double FromU(int p, double u) => p == 2 ? Math.Max(0, Math.Exp(u) - SlowdownShift) : Math.Exp(u);
+
+            /// <summary>Objective along p's grid; with <paramref name="reoptimize"/>, the other free parameters re-fitted at each value.</summary>
+            private double[] Profile1D(double[] x, int p, double lagSeconds, bool reoptimize, out double[] bestPoint, out double bestJ)
             {
-                var g = _grids[p];
+                var g = ProfileGrid(p, reoptimize);
                 var j = new double[g.Length];
-                var y = (double[])x.Clone();
+                bestPoint = (double[])x.Clone(); bestJ = double.PositiveInfinity;
                 for (int k = 0; k < g.Length; k++)
                 {
+                    var y = (double[])x.Clone();
                     y[p] = g[k];
-                    if (reoptimize && p < 2)
-                    {
-                        // Profile objective: the other rate re-fitted (prefill and decode trade off along a ridge:
-                        // both lengthen a busy period), so the interval is not narrower than the data allow.
-                        int q = 1 - p;
-                        y[q] = x[q];
-                        j[k] = Golden(y, q, Math.Log(x[q] / 2.5), Math.Log(x[q] * 2.5), 10, lagSeconds, out _);
-                        y[q] = x[q];
-                    }
-                    else j[k] = Objective(y, lagSeconds);
+                    j[k] = reoptimize ? Reoptimize(y, p, lagSeconds) : Objective(y, lagSeconds);
+                    if (j[k] < bestJ) { bestJ = j[k]; bestPoint = y; }
                 }
                 return j;
             }
 
-            /// <summary>Golden-section minimum of the objective over log y[p] in [a, b]; y[p] is left unchanged.</summary>
+            /// <summary>The grid a profile walks: the search grid, every second point for the rates' re-fitted profiles (cost).</summary>
+            private double[] ProfileGrid(int p, bool reoptimize) => reoptimize && p < 2 ? _grids[p].Where((v, k) => k % 2 == 0).ToArray() : _grids[p];
+
+            /// <summary>
+            /// Re-fits the free parameters other than <paramref name="p"/> in <paramref name="y"/> (one golden-section pass each:
+            /// rates within ÷2.5..×2.5, slowdown over its whole grid; 9 emulations each); returns the objective at the result.
+            /// </summary>
+            private double Reoptimize(double[] y, int p, double lagSeconds)
+            {
+                double j = Objective(y, lagSeconds);
+                foreach (int q in new[] { 1, 0, 2 })
+                {
+                    if (q == p || !Free[q]) continue;
+                    double a = q == 2 ? ToU(2, 0) : ToU(q, y[q] / 2.5), b = q == 2 ? ToU(2, _grids[2][_grids[2].Length - 1]) : ToU(q, y[q] * 2.5);
+                    double jq = Golden(y, q, a, b, 7, lagSeconds, out double v);
+                    if (jq < j) { j = jq; y[q] = v; }
+                }
+                return j;
+            }
+
+            /// <summary>Golden-section minimum of the objective over y[p] (log scale) in [a, b]; y[p] is left unchanged.</summary>
             private double Golden(double[] y, int p, double a, double b, int iterations, double lagSeconds, out double argmin)
             {
                 double keep = y[p];
                 double gr = (Math.Sqrt(5) - 1) / 2;
-                double F(double u) { y[p] = Math.Exp(u); return Objective(y, lagSeconds); }
+                double F(double u) { y[p] = FromU(p, u); return Objective(y, lagSeconds); }
                 double c = b - gr * (b - a), d = a + gr * (b - a), fc = F(c), fd = F(d);
                 for (int it = 0; it < iterations; it++)
                 {
@@ -542,7 +588,7 @@ namespace PowerTrace.Core.Workload
                     else { a = c; c = d; fc = fd; d = a + gr * (b - a); fd = F(d); }
                 }
                 y[p] = keep;
-                argmin = Math.Exp(fc <= fd ? c : d);
+                argmin = FromU(p, fc <= fd ? c : d);
                 return Math.Min(fc, fd);
             }
 
@@ -550,7 +596,7 @@ namespace PowerTrace.Core.Workload
             public void GridBest(double[] x, int p, double lagSeconds)
             {
                 var g = _grids[p];
-                var j = Profile1D(x, p, lagSeconds);
+                var j = Profile1D(x, p, lagSeconds, false, out _, out _);
                 double pv = PriorValue(p);
                 int best = 0;
                 for (int k = 1; k < g.Length; k++)
@@ -566,22 +612,28 @@ namespace PowerTrace.Core.Workload
             {
                 double step = Math.Pow(_o.SearchFactor, 1.0 / Math.Max(2, _o.GridPointsPerSide));
                 var y = (double[])x.Clone();
-                double fu = Golden(y, p, Math.Log(x[p] / step), Math.Log(x[p] * step), 14, lagSeconds, out double u);
+                double fu = Golden(y, p, ToU(p, x[p] / step), ToU(p, x[p] * step), 14, lagSeconds, out double u);
                 if (fu < Objective(y, lagSeconds)) x[p] = u;
             }
 
             /// <summary>The interval of x[p] over which the objective stays within best + tol (the others at x).</summary>
-            public RateEstimate Interval(double[] x, int p, double lagSeconds, double jBest, double tol)
+            public RateEstimate Interval(double[] x, int p, double lagSeconds, double jBest, double tol, out double[] bestPoint, out double bestJ)
             {
-                var g = _grids[p];
-                var j = Profile1D(x, p, lagSeconds, reoptimize: true);
+                var g = ProfileGrid(p, true);
+                var j = Profile1D(x, p, lagSeconds, true, out bestPoint, out bestJ);
                 double limit = jBest + tol;
                 // Points sorted by value with the result itself inserted.
                 var xs = g.ToList(); var js = j.ToList();
+                var atX = (double[])x.Clone();
+                double jx = Reoptimize(atX, p, lagSeconds);
+                if (jx < bestJ) { bestJ = jx; bestPoint = atX; }
                 int at = xs.FindIndex(v => v >= x[p]);
                 if (at < 0) at = xs.Count;
-                if (at < xs.Count && xs[at] == x[p]) js[at] = Math.Min(js[at], jBest);
-                else { xs.Insert(at, x[p]); js.Insert(at, jBest); }
+                if (at < xs.Count && xs[at] == x[p]) js[at] = Math.Min(js[at], jx);
+                else { xs.Insert(at, x[p]); js.Insert(at, jx); }
+                // Expand from the profile's minimum (x[p] itself unless another value fits better); when even the minimum is
+                // above the limit (rates kept at the prior constrain this one), the interval is that single best value.
+                for (int k = 0; k < js.Count; k++) if (js[k] < js[at]) at = k;
                 int lo = at, hi = at;
                 while (lo > 0 && js[lo - 1] <= limit) lo--;
                 while (hi < xs.Count - 1 && js[hi + 1] <= limit) hi++;
@@ -592,10 +644,11 @@ namespace PowerTrace.Core.Workload
                 bool inferred;
                 if (p == 2) inferred = !lowOpen && !highOpen && low > 0 && high / low <= _o.MaxDeterminedRatio;
                 else inferred = !lowOpen && !highOpen && high / low <= _o.MaxDeterminedRatio;
+                if (js[at] > limit) { low = high = xs[at]; lowOpen = highOpen = false; inferred = false; }
                 double value = inferred ? x[p] : Math.Min(Math.Max(prior, low), high);
                 string name = p == 0 ? "PrefillTokensPerSecond" : p == 1 ? "DecodeStepsPerSecond" : "DecodeStepSlowdownPerRequest";
                 string unit = p == 0 ? "tok/s" : p == 1 ? "steps/s" : "per request";
-                return new RateEstimate(name, unit, value, x[p], prior, low, high, lowOpen, highOpen, inferred);
+                return new RateEstimate(name, unit, value, inferred ? x[p] : xs[at], prior, low, high, lowOpen, highOpen, inferred);
             }
 
             /// <summary>Where the objective crosses the limit between an inside point (ja ≤ limit) and an outside one.</summary>

@@ -47,7 +47,7 @@ All traces must share one bin width, which becomes the model's bin (Import-Power
         }
         @{
             Code    = "`$power = Import-PowerTrace ./node-power.csv -GpuType A100-80GB -ModelName Llama-3.1-8B-Instruct`n`$log = Import-RequestTrace ./gateway-requests.csv`n`$model = New-PowerModel -Trace `$power -Requests `$log -TensorParallel 1 -Verbose`n`$model.ServingProfile.LearnedFrom"
-            Remarks = 'Fits from a request log that has arrival times and prompt/output tokens only (no TTFT, no latency). The serving rates are inferred from the power trace around the rates derived for an A100 serving an 8B model; -Verbose prints lines such as "Serving rates inferred from power: DecodeStepsPerSecond" and, per rate, "DecodeStepsPerSecond 40.52 steps/s inferred (within tolerance over 39.31 to 41.99; prior 34.8)" or "PrefillTokensPerSecond ... from the prior (not determined: only bounded below ...)".'
+            Remarks = 'Fits from a request log that has arrival times and prompt/output tokens only (no TTFT, no latency). The serving rates are inferred from the power trace around the rates derived for an A100 serving an 8B model; -Verbose prints lines such as "Serving rates inferred from power: DecodeStepsPerSecond" and, per rate, "DecodeStepsPerSecond 44.28 steps/s inferred (within tolerance over 43.88 to 45.3; prior 34.8)" or "PrefillTokensPerSecond ... from the prior (not determined: only bounded below ...)".'
         }
         @{
             Code    = "`$power | New-PowerModel -EngineState `$engine -StateCount 4 -Seed 7 -TdpWattsPerGpu 250"
