@@ -37,6 +37,25 @@ Describe 'New-PowerModel' {
         $trace | New-PowerModel -EngineState $engine -StateCount 3 -Path $path -Force | Out-Null
         (Import-PowerModel -Path $path).StateCount | Should -Be 3
     }
+    It 'fits from a request log with arrivals and token counts only, inferring the serving rates from power' {
+        # Ten requests at the start of each pulse of the engine log (vLLM prints nothing while idle: a gap starts a pulse).
+        $rows = for ($i = 0; $i -lt $engine.Count; $i++) {
+            if ($i -eq 0 -or $engine.TimeSeconds[$i] - $engine.TimeSeconds[$i - 1] -gt 1.5) {
+                $at = $engine.StartUtc.AddSeconds($engine.TimeSeconds[$i] - 1).ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [cultureinfo]::InvariantCulture)
+                1..10 | ForEach-Object { "$at,200,300" }
+            }
+        }
+        $csv = Join-Path $tmp 'arrivals.csv'
+        @('timestamp,prompt_tokens,output_tokens') + $rows | Set-Content -Path $csv
+        $log = Import-RequestTrace -Path $csv
+        $log.TtftSeconds | Should -BeNullOrEmpty
+        $verbose = $trace | New-PowerModel -Requests $log -ModelName 'Llama-3.1-8B-Instruct' -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        ($verbose -match '^Serving rates inferred from power: .*DecodeStepsPerSecond') | Should -Not -BeNullOrEmpty
+        ($verbose -match 'DecodeStepsPerSecond [0-9.]+ steps/s inferred \(within tolerance over') | Should -Not -BeNullOrEmpty
+        $model = $trace | New-PowerModel -Requests $log -ModelName 'Llama-3.1-8B-Instruct'
+        $model.ServingProfile.LearnedFrom | Should -Match 'inferred from power'
+        $model.ServingProfile.DecodeStepsPerSecond | Should -BeGreaterThan 20
+    }
     It 'refuses a workload recorded at another time' {
         $late = Import-EngineState -Path (Join-Path $raw 'vllm_pulse_power_tp1.txt') -Year 2025
         { $trace | New-PowerModel -EngineState $late } | Should -Throw -ErrorId 'WorkloadDoesNotOverlapTrace,PowerTrace.Commands.NewPowerModelCommand'

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using PowerTrace.Core.Derivation;
 using PowerTrace.Core.Errors;
@@ -93,6 +94,15 @@ namespace PowerTrace.Commands
         [Parameter(Mandatory = true, ParameterSetName = RequestsSet)]
         [ValidateNotNull]
         public RequestTrace[]? Requests { get; set; }
+
+        /// <summary>
+        /// Serving rates to search around when the request logs have no measured TTFT and end-to-end latency (e.g. the
+        /// ServingProfile of a reference model); default: derived for -GpuType/-ModelName/-TensorParallel (or the traces'
+        /// metadata) from the published rate anchors, else a generic prior.
+        /// </summary>
+        [Parameter(ParameterSetName = RequestsSet)]
+        [ValidateNotNull]
+        public ServingProfile? RatePrior { get; set; }
 
         /// <summary>Engine-state series (e.g. from Import-EngineState), one per trace, in the same order.</summary>
         [Parameter(Mandatory = true, ParameterSetName = EngineStateSet)]
@@ -309,13 +319,38 @@ namespace PowerTrace.Commands
         {
             if (Requests != null)
             {
-                RequestTrace best = Requests[0];
-                foreach (var r in Requests) if (r.Count > best.Count) best = r;
-                return ServingProfileLearner.FromRequests(best);
+                RequestTrace? best = null;
+                foreach (var r in Requests) if (ServingProfileLearner.HasLatency(r) && (best == null || r.Count > best.Count)) best = r;
+                return best != null ? ServingProfileLearner.FromRequests(best) : InferProfile(Requests);
             }
             EngineStateSeries b = EngineState![0];
             foreach (var s in EngineState) if (s.Count > b.Count) b = s;
             return ServingProfileLearner.FromEngineState(b);
         }
-    }
+    
+        /// <summary>Logs with arrivals and token counts only: serving rates inferred from the power traces (ServingRateInference).</summary>
+        private ServingProfile InferProfile(RequestTrace[] logs)
+        {
+            var meta = _traces[0].Metadata;
+            string? gpu = GpuType ?? meta.GpuType;
+            string? model = ModelName ?? meta.ModelName;
+            int tp = MyInvocation.BoundParameters.ContainsKey(nameof(TensorParallel)) ? TensorParallel : Math.Max(1, meta.TensorParallel);
+            ServingProfile prior = RatePrior ?? ServingRatePrior.ForConfiguration(gpu, model, tp) ?? ServingRatePrior.Generic();
+            string priorFrom = RatePrior != null ? "given with -RatePrior" + (RatePrior.LearnedFrom.Length > 0 ? " (" + RatePrior.LearnedFrom + ")" : "") : prior.LearnedFrom;
+            if (RatePrior != null) prior = new ServingProfile(prior.PrefillTokensPerSecond, prior.DecodeStepsPerSecond, prior.DecodeStepSlowdownPerRequest,
+                prior.MaxConcurrentRequests, prior.MaxBatchedPromptTokens, prior.Interleave, priorFrom, prior.PrefillRateIsLowerBound);
+            WriteVerbose($"The request log(s) have no measured TTFT and end-to-end latency: inferring the serving rates from the power trace(s) (busy periods against the emulated work in flight). Prior: {prior}; {priorFrom}.");
+            ReportProgress("New-PowerModel", "Inferring serving rates from power", 0.0);
+            var r = ServingRateInference.Infer(_traces, logs, new RateInferenceOptions
+            {
+                Prior = prior,
+                LagSeconds = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds,
+            }, CancellationToken);
+            foreach (var l in r.Levels) WriteVerbose(l.Usable ? $"Busy periods: {l}." : $"Busy periods: '{l.Trace}' skipped ({l.Why}).");
+            var inferred = r.All.Where(e => e.Inferred).Select(e => e.Name).ToList();
+            WriteVerbose($"Serving rates inferred from power: {(inferred.Count == 0 ? "none (all kept from the prior)" : string.Join(", ", inferred))}; workload lag {r.LagSeconds} s ({(r.LagGiven ? "given" : "searched")}); objective {r.Objective:0.#####} (tolerance {r.Tolerance:0.#####}), {r.Evaluations} emulations.");
+            foreach (var e in r.All) WriteVerbose("  " + e + ".");
+            return r.Profile;
+        }
+}
 }
