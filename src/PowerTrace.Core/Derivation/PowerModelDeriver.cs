@@ -74,7 +74,24 @@ namespace PowerTrace.Core.Derivation
             double prefillRate = double.IsNaN(pre.Seconds) ? sp.PrefillTokensPerSecond * PlainScale(ServingPhase.Prefill, primary, target, options) : reps / pre.Seconds;
             double decodeRate = double.IsNaN(dec.Seconds) ? sp.DecodeStepsPerSecond * PlainScale(ServingPhase.Decode, primary, target, options) : 1.0 / dec.Seconds;
             notes.Add(Fmt("R1 rates: prefill {0:0} tok/s per node ({1}), decode {2:0.0} steps/s ({3}).", prefillRate, pre.How, decodeRate, dec.How));
-            var profile = new ServingProfile(prefillRate, decodeRate, sp.DecodeStepSlowdownPerRequest / reps, sp.MaxConcurrentRequests * reps, sp.MaxBatchedPromptTokens, sp.Interleave,
+            double slowdown = sp.DecodeStepSlowdownPerRequest / reps;
+            if (target.ActiveParameters < target.Parameters)
+            {
+                // R2 mixture of experts: a decode step reads the experts its batch touches, 1 − (1 − r)^b of them (r = active
+                // share), so the memory part of a step grows with the batch until every expert is read. The emulator's step
+                // time is linear in the batch; the slope is set so a batch of 16 costs what its touched experts cost.
+                double r = target.ActiveParameters / target.Parameters;
+                double t1 = 1.0 / decodeRate, mem1 = Math.Max(0, t1 - ThroughputModel.DecodeStepOverheadSeconds);
+                double t16 = t1 + mem1 * ((1 - Math.Pow(1 - r, 16)) / r - 1);
+                double moe = (t16 / t1 - 1) / 15;
+                if (moe > slowdown)
+                {
+                    notes.Add(Fmt("R2 mixture of experts: {0:0.###} of the weights active per token; a batch of 16 touches {1:0.###} of them, so a decode step slows by {2:0.###} per extra request (step of 16: {3:0.0} ms vs {4:0.0} ms alone).",
+                        r, 1 - Math.Pow(1 - r, 16), moe, t16 * 1000, t1 * 1000));
+                    slowdown = moe;
+                }
+            }
+            var profile = new ServingProfile(prefillRate, decodeRate, slowdown, sp.MaxConcurrentRequests * reps, sp.MaxBatchedPromptTokens, sp.Interleave,
                 "derived (PowerModelDeriver): " + Fmt("prefill η {0:0.###}, decode η {1:0.###}", pre.Efficiency, dec.Efficiency));
 
             // Powers.
@@ -212,10 +229,11 @@ namespace PowerTrace.Core.Derivation
             coef = WorkPowerCalibration.For(gpuT);
             bool sameGpu = srcGpu.Name == gpuT.Name;
             double idle, busy, perTb, perTf, ceiling;
-            if (sameGpu && !coef.Measured)
+            if (sameGpu)
             {
+                // The source measured (or was derived for) this very GPU: its coefficients are the closest evidence.
                 idle = sw.IdleWattsPerGpu; busy = sw.BusyWattsPerGpu; perTb = sw.WattsPerTBps; perTf = sw.WattsPerTflops; ceiling = sw.CeilingWattsPerGpu;
-                coef = new WorkPowerCoefficients(gpuT.Name, idle, busy, perTb, perTf, ceiling, true, "the source model's fitted coefficients (same GPU)");
+                coef = new WorkPowerCoefficients(gpuT.Name, idle, busy, perTb, perTf, ceiling, true, "the source model's coefficients (same GPU)");
             }
             else { idle = coef.IdleWattsPerGpu; busy = coef.BusyWattsPerGpu; perTb = coef.WattsPerTBps; perTf = coef.WattsPerTflops; ceiling = coef.CeilingWattsPerGpu; }
             double share = target.TensorParallel > 0 ? (double)target.GpuCount / target.TensorParallel : 1.0; // replicas × the whole model

@@ -224,17 +224,17 @@ namespace PowerTrace.Core.Model
             if (m <= 1 || watts.Length == 0) return;
             // Running sum over a ring of the last m raw values (double accumulation; re-summed every 4096 bins against drift).
             Span<double> ring = m <= 256 ? stackalloc double[m] : new double[m];
-            double sum = 0;
-            int filled = 0;
+            double sum = 0, inv = 1.0 / m;
+            int filled = 0, slot = 0;
             for (int i = 0; i < watts.Length; i++)
             {
                 double v = watts[i];
-                int slot = i % m;
                 if (filled == m) sum -= ring[slot]; else filled++;
                 ring[slot] = v;
+                if (++slot == m) slot = 0;
                 sum += v;
                 if ((i & 4095) == 4095) { sum = 0; for (int j = 0; j < filled; j++) sum += ring[j]; }
-                watts[i] = (float)(sum / filled);
+                watts[i] = (float)(filled == m ? sum * inv : sum / filled);
             }
         }
 

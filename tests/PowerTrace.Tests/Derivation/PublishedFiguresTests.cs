@@ -118,4 +118,23 @@ public class PublishedFiguresTests
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
+
+    [Theory]
+    // Issue 10: an H100 TP2 node serving Qwen3-30B-A3B (3.3 B of 30.5 B parameters active) never exceeded 808 W, 58 % of its
+    // 1,400 W nameplate, where the template model sent prefill to TDP. The run's traffic is not published: ShareGPT-like
+    // traffic at 4 and 8 req/s stands in for it; the synthesized peak must stay far below TDP and near the measured one.
+    [InlineData(4.0)]
+    [InlineData(8.0)]
+    public void Small_active_MoE_on_H100_stays_far_below_TDP(double rate)
+    {
+        var llm = LlmCatalog.TryFind("Qwen3-30B-A3B")!;
+        var m = PowerModelDeriver.Derive(new[] { ReferenceModels.Anchor },
+            new DerivationTarget(GpuCatalog.Find("H100"), 2, llm.Parameters, 2, llm.ActiveParameters, 2, llm.Name, llm.Layers));
+        var s = Synthesize(m, new Run("H100-SXM-80GB", rate, 1, 0, 0, 0, 0, 0, 0));
+        _out.WriteLine($"{rate} req/s: mean {s.mean:F0} W, P50 {s.p50:F0}, P99 {s.p99:F0}, max {s.max:F0} of {m.NameplateWatts:F0} W nameplate; decode {m.ServingProfile.DecodeStepsPerSecond:F1} steps/s, slowdown {m.ServingProfile.DecodeStepSlowdownPerRequest:F3}, prefill {m.ServingProfile.PrefillTokensPerSecond:F0} tok/s");
+        // Measured (ShareGPT-like stand-in traffic): max 619 / 608 W, P99 589 / 586 W at 4 / 8 req/s; the real run's heavier
+        // prompts may explain part of the gap to its 808 W.
+        Assert.InRange(s.max, 0.35 * m.NameplateWatts, 0.70 * m.NameplateWatts);
+        Assert.InRange(s.max, 0.6 * 808, 1.15 * 808);
+    }
 }
