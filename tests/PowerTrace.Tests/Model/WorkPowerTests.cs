@@ -128,7 +128,8 @@ public class WorkPowerTests
         for (int i = 0; i < xs.Count; i++) Assert.InRange(Math.Abs(busy + slope * xs[i] - ys[i]) / ys[i], 0, 0.06);
         var rates = PowerTrace.Tests.Derivation.ReferenceModelTests.SplitwiseRates();
         double tflops = 68.98e9 * rates[("llama2-70b", "a100-80gb", 2)].prefill / 1e12; // 2 FLOP × params / TP2 per token
-        Assert.Equal(WorkPowerCalibration.A100WattsPerTflops, (400 - busy) / tflops, 0.01);
+        Assert.Equal(WorkPowerCalibration.A100WattsPerTflops, (500 - busy) / tflops, 0.01);
+        Assert.True((400 - busy) / tflops < WorkPowerCalibration.A100WattsPerTflops); // Splitwise's capped 400 W: a lower bound
         double tflopsH = 68.98e9 * rates[("llama2-70b", "h100-80gb", 2)].prefill / 1e12;
         Assert.Equal(WorkPowerCalibration.H100WattsPerTflops, (700 - WorkPowerCalibration.H100BusyWatts) / tflopsH, 0.01);
     }
