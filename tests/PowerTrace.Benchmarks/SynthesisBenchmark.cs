@@ -125,6 +125,9 @@ public static class SynthesisBenchmark
         double emuNs = Time(s => emu.Emulate(works[s], f, nBins));
         double ctxNs = Time(s => WorkloadContext.Compute(f, ctx));
         double emuCtxNs = Time(s => emu.EmulateContexts(works[s], model.BinSeconds, nBins, ctx));
+        var expected = new float[nBins];
+        double emuWorkNs = model.WorkPower == null ? double.NaN : Time(s => emu.EmulateContexts(works[s], model.BinSeconds, nBins, ctx, model.WorkPower, expected, null));
+        Console.WriteLine($"EmulateContexts with the work-power curve {emuWorkNs:0.0} ns/bin");
         var t1 = new double[200000]; var t2 = new double[200000]; var t3 = new double[200000];
         double evNs = Time(s => emu.EmulateRequests(works[s], t1, t2, t3));
         Console.WriteLine($"event loop alone (EmulateRequests) {evNs:0.0} ns/bin");

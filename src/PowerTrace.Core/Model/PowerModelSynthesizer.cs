@@ -32,7 +32,10 @@ namespace PowerTrace.Core.Model
         private readonly WorkPower? _power;
         private float[] _expected = Array.Empty<float>();
         private float[] _prefillShare = Array.Empty<float>();
-        private readonly float _ceiling, _prefillWatts;
+        // Trailing-average meter applied in the final pass (reads the raw curve watts of the window; no state across blocks).
+        private readonly int _meterBins;
+        private bool _expectedMetered; // the features path applies the meter itself
+        private readonly float _ceiling, _prefillWatts, _idleWatts;
         private Rng _meterRng; // instantaneous meter: which part of each bin the reading falls in (forked, not drawn from the chain's stream)
         // Chain state of the server begun last (block mode).
         private Rng _rng;
@@ -56,6 +59,8 @@ namespace PowerTrace.Core.Model
             _power = model.WorkPower;
             _ceiling = _power != null ? (float)_power.NodeCeilingWatts : float.MaxValue;
             _prefillWatts = _power != null ? (float)_power.PrefillPhaseWatts(model.ServingProfile) : 0f;
+            _idleWatts = _power != null ? (float)_power.NodeIdleWatts : 0f;
+            _meterBins = _power != null && !_power.InstantaneousMeter ? _power.MeterBins(model.BinSeconds) : 1;
         }
 
         // The state the sampler's row search picks for draw u (first s with u < row[s]; K when none).
@@ -124,33 +129,103 @@ namespace PowerTrace.Core.Model
 
         private const ulong MeterSalt = 0x6D65746572UL; // "meter"
 
+        private void ResetMeter(bool alreadyMetered)
+        {
+            _expectedMetered = alreadyMetered;
+        }
+
         // Adds the metered curve watts of bins [start, start + out.Length) to the sampled residuals, kept in [0, ceiling].
         // An instantaneous meter reads the prefill phase or the rest of each bin (one forked draw per bin).
-        private void AddExpected(int start, Span<float> output)
+        private unsafe void AddExpected(int start, Span<float> output)
         {
             var e = _expected;
             float cap = _ceiling;
-            if (_power!.DrawsPointReadings)
+            int n = output.Length;
+            if (_expectedMetered)
             {
-                var sh = _prefillShare;
-                float pre = _prefillWatts;
-                for (int i = 0; i < output.Length; i++)
+                // Features path: the curve watts of every bin are final (metered); instantaneous meters draw a reading.
+                for (int i = 0; i < n; i++)
                 {
-                    double u = _meterRng.NextDouble();
-                    float v = output[i] + WorkPower.PointReading(e[start + i], sh[start + i], pre, u);
+                    float x = _power!.DrawsPointReadings ? WorkPower.PointReading(e[start + i], _prefillShare[start + i], _prefillWatts, _meterRng.NextDouble()) : e[start + i];
+                    float v = output[i] + x;
                     output[i] = v < 0f ? 0f : v > cap ? cap : v;
                 }
                 return;
             }
-            for (int i = 0; i < output.Length; i++)
+            // Emulated path: the binner writes the curve watts of busy bins only; a bin with an idle context draws the idle watts.
+            int idleCtx = WorkloadContext.IdleContexts;
+            float idle = _idleWatts;
+            fixed (float* ep = e)
+            fixed (byte* cp = _contexts)
+            fixed (float* op = output)
             {
-                float v = output[i] + e[start + i];
-                output[i] = v < 0f ? 0f : v > cap ? cap : v;
+                if (_meterBins > 1)
+                {
+                    // The meter's trailing mean: ascending single-precision sum of the window's raw watts, times 1/m for a full
+                    // window (the same bits for any block split: each mean is a fixed function of its window).
+                    int m = _meterBins;
+                    float invM = 1f / m;
+                    if (m == 4)
+                    {
+                        float r1 = RawAt(ep, cp, start - 3, idleCtx, idle), r2 = RawAt(ep, cp, start - 2, idleCtx, idle), r3 = RawAt(ep, cp, start - 1, idleCtx, idle);
+                        for (int i = 0; i < n; i++)
+                        {
+                            int abs = start + i;
+                            float r4 = cp[abs] < idleCtx ? idle : ep[abs];
+                            float mean = abs >= 3 ? (((r1 + r2) + r3) + r4) * 0.25f
+                                : abs == 0 ? r4 : abs == 1 ? (r3 + r4) / 2 : ((r2 + r3) + r4) / 3;
+                            float v = op[i] + mean;
+                            op[i] = v < 0f ? 0f : v > cap ? cap : v;
+                            r1 = r2; r2 = r3; r3 = r4;
+                        }
+                    }
+                    else
+                        for (int i = 0; i < n; i++)
+                        {
+                            int abs = start + i, lo = abs - m + 1;
+                            float sum = 0f, mean;
+                            if (lo < 0) { for (int j = 0; j <= abs; j++) sum += RawAt(ep, cp, j, idleCtx, idle); mean = sum / (abs + 1); }
+                            else { for (int j = lo; j <= abs; j++) sum += RawAt(ep, cp, j, idleCtx, idle); mean = sum * invM; }
+                            float v = op[i] + mean;
+                            op[i] = v < 0f ? 0f : v > cap ? cap : v;
+                        }
+                    return;
+                }
+                if (_power!.DrawsPointReadings)
+                {
+                    var sh = _prefillShare;
+                    float pre = _prefillWatts;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int abs = start + i;
+                        double u = _meterRng.NextDouble();
+                        float x = cp[abs] < idleCtx ? idle : WorkPower.PointReading(ep[abs], sh[abs], pre, u);
+                        float v = op[i] + x;
+                        op[i] = v < 0f ? 0f : v > cap ? cap : v;
+                    }
+                    return;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    int abs = start + i;
+                    float v = op[i] + (cp[abs] < idleCtx ? idle : ep[abs]);
+                    op[i] = v < 0f ? 0f : v > cap ? cap : v;
+                }
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static unsafe float RawAt(float* ep, byte* cp, int abs, int idleCtx, float idle)
+            => abs < 0 ? 0f : cp[abs] < idleCtx ? idle : ep[abs];
+
         /// <summary>The metered work-power watts of the bins emulated last (empty for a model without a curve); for tests and diagnostics.</summary>
-        public ReadOnlySpan<float> LastExpectedWatts(int binCount) => _power == null ? ReadOnlySpan<float>.Empty : new ReadOnlySpan<float>(_expected, 0, binCount);
+        public float[] LastExpectedWatts(int binCount)
+        {
+            if (_power == null) return Array.Empty<float>();
+            var r = new float[binCount];
+            for (int i = 0; i < binCount; i++) r[i] = _expectedMetered || _contexts[i] >= WorkloadContext.IdleContexts ? _expected[i] : _idleWatts;
+            return r;
+        }
 
         // Emulated contexts describe the work at the instant it runs, which is what the lag-corrected training
         // contexts describe: the model's WorkloadLagSeconds (a logging/metering delay) is deliberately not applied here.
@@ -158,9 +233,11 @@ namespace PowerTrace.Core.Model
         {
             if (_contexts.Length < n) _contexts = new byte[Math.Max(n, _contexts.Length * 2)];
             if (_power == null) { _emulator.EmulateContexts(work, _model.BinSeconds, n, _contexts); return; }
-            if (_expected.Length < n) { _expected = new float[Math.Max(n, _expected.Length * 2)]; _prefillShare = new float[_expected.Length]; }
-            _emulator.EmulateContexts(work, _model.BinSeconds, n, _contexts, _power, _expected, _prefillShare);
-            _power.ApplyMeter(new Span<float>(_expected, 0, n), _model.BinSeconds);
+            if (_expected.Length < n) _expected = new float[Math.Max(n, _expected.Length * 2)];
+            // The prefill share is written only where readings are drawn from it (instantaneous meters).
+            if (_power.DrawsPointReadings && _prefillShare.Length < n) _prefillShare = new float[_expected.Length];
+            _emulator.EmulateContexts(work, _model.BinSeconds, n, _contexts, _power, _expected, _power.DrawsPointReadings ? _prefillShare : null);
+            ResetMeter(false);
         }
 
         /// <summary>
@@ -194,7 +271,9 @@ namespace PowerTrace.Core.Model
             Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, watts);
             if (_power != null)
             {
-                if (_expected.Length < n) { _expected = new float[Math.Max(n, _expected.Length * 2)]; _prefillShare = new float[_expected.Length]; }
+                if (_expected.Length < n) _expected = new float[Math.Max(n, _expected.Length * 2)];
+                if (_prefillShare.Length < n) _prefillShare = new float[Math.Max(n, _expected.Length)];
+                ResetMeter(true);
                 _power.FromFeatures(features, _model.ServingProfile, _expected);
                 WorkPower.PrefillShare(features, _model.ServingProfile, _prefillShare);
                 WorkloadLag.Shift(new Span<float>(_expected, 0, n), lagBins);

@@ -230,20 +230,27 @@ namespace PowerTrace.Core.Model
             if (InstantaneousMeter) return;
             int m = MeterBins(binSeconds);
             if (m <= 1 || watts.Length == 0) return;
-            // Running sum over a ring of the last m raw values (double accumulation; re-summed every 4096 bins against drift).
-            Span<double> ring = m <= 256 ? stackalloc double[m] : new double[m];
-            double sum = 0, inv = 1.0 / m;
-            int filled = 0, slot = 0;
-            for (int i = 0; i < watts.Length; i++)
+            // Backwards, so every window still reads raw values (bins below i are not yet replaced).
+            for (int i = watts.Length - 1; i >= 0; i--) watts[i] = WindowMean(watts, i, m);
+        }
+
+        /// <summary>
+        /// Mean of <paramref name="raw"/>[i − m + 1 .. i] (fewer at the start), summed in ascending order in single precision:
+        /// the meter's reading of bin i. Shared by <see cref="ApplyMeter"/> and the synthesizer so both give the same bits.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static float WindowMean(ReadOnlySpan<float> raw, int i, int m)
+        {
+            int lo = i - m + 1;
+            if (lo < 0)
             {
-                double v = watts[i];
-                if (filled == m) sum -= ring[slot]; else filled++;
-                ring[slot] = v;
-                if (++slot == m) slot = 0;
-                sum += v;
-                if ((i & 4095) == 4095) { sum = 0; for (int j = 0; j < filled; j++) sum += ring[j]; }
-                watts[i] = (float)(filled == m ? sum * inv : sum / filled);
+                float part = 0f;
+                for (int j = 0; j <= i; j++) part += raw[j];
+                return part / (i + 1);
             }
+            float sum = 0f;
+            for (int j = lo; j <= i; j++) sum += raw[j];
+            return sum * (1f / m);
         }
 
         /// <summary>A copy with other coefficients (null keeps the value).</summary>

@@ -159,12 +159,13 @@ namespace PowerTrace.Core.Model
 
         /// <summary>
         /// Starts a sequence that also writes each bin's expected node watts of <paramref name="power"/> (before the
-        /// meter) to <paramref name="expected"/>; <paramref name="promptTokensPerStep"/> is the chunked-prefill budget.
+        /// meter) to <paramref name="expected"/>; <paramref name="promptTokensPerStep"/> is the chunked-prefill budget. Only bins
+        /// given a busy context are written: an idle-context bin's watts are the idle watts, its prefill share 0.
         /// </summary>
         public void Reset(double binSeconds, int binCount, byte[] output, WorkPower? power, float[]? expected, double promptTokensPerStep,
             float[]? prefillShare, double prefillTokensPerSecond)
         {
-            if (power != null && (prefillShare == null || prefillShare.Length < binCount)) throw new ArgumentException("The prefill-share buffer is too short.", nameof(prefillShare));
+            if (power != null && prefillShare != null && prefillShare.Length < binCount) throw new ArgumentException("The prefill-share buffer is too short.", nameof(prefillShare));
             _prefillShare = power != null ? prefillShare : null;
             _invPrefillRate = prefillTokensPerSecond > 0 ? 1.0 / prefillTokensPerSecond : 0;
             if (output.Length < binCount) throw new ArgumentException("The context buffer is too short.", nameof(output));
@@ -218,8 +219,10 @@ namespace PowerTrace.Core.Model
                     if (power)
                     {
                         float e = (float)_power!.NodeWatts(1, promptPerBin * _invBs, decode, stepsPerSecond, _promptPerStep);
-                        new Span<float>(_expected!, b0 + 1, b1 - b0 - 1).Fill(e);
-                        new Span<float>(_prefillShare!, b0 + 1, b1 - b0 - 1).Fill((float)Math.Min(1.0, promptPerBin * _invBs * _invPrefillRate));
+                        var ex = _expected!;
+                        if (b1 - b0 - 1 < 16) for (int i = b0 + 1; i < b1; i++) ex[i] = e;
+                        else new Span<float>(ex, b0 + 1, b1 - b0 - 1).Fill(e);
+                        if (_prefillShare != null) new Span<float>(_prefillShare, b0 + 1, b1 - b0 - 1).Fill((float)Math.Min(1.0, promptPerBin * _invBs * _invPrefillRate));
                     }
                     _sinceBusy = 0;
                 }
@@ -272,7 +275,7 @@ namespace PowerTrace.Core.Model
             {
                 _expected![_cur] = c == 255 ? (float)_power.NodeIdleWatts
                     : (float)_power.NodeWatts(_busy, _p * _invBs, _dt > 0 ? _d / _dt : 0, _steps, _promptPerStep);
-                _prefillShare![_cur] = c == 255 ? 0f : (float)Math.Min(1.0, _p * _invBs * _invPrefillRate);
+                if (_prefillShare != null) _prefillShare[_cur] = c == 255 ? 0f : (float)Math.Min(1.0, _p * _invBs * _invPrefillRate);
                 _busy = _dt = _steps = 0;
             }
             _a = _w = _p = _d = 0;
@@ -285,11 +288,7 @@ namespace PowerTrace.Core.Model
         {
             if (i1 > _n) i1 = _n;
             if (i0 >= i1) return;
-            if (_power != null)
-            {
-                new Span<float>(_expected!, i0, i1 - i0).Fill((float)_power.NodeIdleWatts);
-                new Span<float>(_prefillShare!, i0, i1 - i0).Clear();
-            }
+            // Work power: idle bins keep the idle watts (and zero prefill share) the caller filled the buffers with.
             int[] edges = _edgeBins;
             int ni = edges.Length;
             long age = _sinceBusy + 1; // age of bin i0

@@ -77,7 +77,8 @@ namespace PowerTrace.Core.Workload
         /// <summary>
         /// As <see cref="EmulateContexts(ServerWorkload, double, int, byte[])"/>, also writing each bin's expected node watts of
         /// <paramref name="power"/> (before the meter) to <paramref name="expectedWatts"/> and the share of each bin spent
-        /// prefilling to <paramref name="prefillShare"/> when <paramref name="power"/> is given.
+        /// prefilling to <paramref name="prefillShare"/> when <paramref name="power"/> is given. Only bins with a busy context are
+        /// written (an idle-context bin's watts are the curve's idle watts; its prefill share is 0).
         /// </summary>
         public void EmulateContexts(ServerWorkload work, double binSeconds, int binCount, byte[] contexts, Model.WorkPower? power, float[]? expectedWatts, float[]? prefillShare)
         {
@@ -85,11 +86,7 @@ namespace PowerTrace.Core.Workload
             if (!(binSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(binSeconds));
             if (binCount < 0 || binCount > contexts.Length) throw new ArgumentOutOfRangeException(nameof(binCount));
             _binner.Reset(binSeconds, binCount, contexts, power, expectedWatts, _p.MaxBatchedPromptTokens, prefillShare, _p.PrefillTokensPerSecond);
-            if (power != null && binCount > 0)
-            {
-                new Span<float>(expectedWatts!, 0, binCount).Fill((float)power.NodeIdleWatts);
-                new Span<float>(prefillShare!, 0, binCount).Clear();
-            }
+
             Run(work, null, _binner, binCount, null, null, null);
             _binner.Finish();
         }
