@@ -17,7 +17,7 @@ Synthesis uses the aggregate (central-limit) method by default (-Method Aggregat
         PeakRatePerServer    = 'Requests per second per server at the daily peak in the first study year (default 0.375, the planning study''s rate).'
         TroughRatePerServer  = 'Requests per second per server at the daily trough in the first study year (default 0.11); at most the peak rate (NonPositiveRate).'
         PeakHourUtc          = 'UTC hour of the daily traffic peak (default 14).'
-        TrafficGrowthPerYear = 'Yearly growth of per-server traffic as a fraction (default 0): year y runs at (1 + growth)^(y - first year) times the first year''s rates. Above -1 and at most 10 (InvalidGrowth).'
+        TrafficGrowthPerYear = 'Yearly growth of per-server traffic as a fraction (default 0): traffic grows continuously, (1 + growth)^(years since 1 January of the first study year) times the first year''s rates. Above -1 and at most 10 (InvalidGrowth).'
         TokenDistribution    = 'Token lengths of the requests: AzureConversation (default) or AzureCode.'
         NonGpuWatts          = 'Non-GPU power per server, watts (default 1000).'
         Pue                  = 'Power usage effectiveness applied to the IT load, 1 to 10 (default 1.3).'
