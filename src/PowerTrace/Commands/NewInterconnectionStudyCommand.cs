@@ -89,9 +89,9 @@ namespace PowerTrace.Commands
         [Parameter]
         public SynthesisMethod Method { get; set; } = SynthesisMethod.Aggregate;
 
-        /// <summary><para type="description">Write the report here (.md or .html) with its PNG plots beside it.</para></summary>
+        /// <summary><para type="description">Write the report here (.md or .html; several paths for several formats) with its PNG plots beside it.</para></summary>
         [Parameter]
-        public string? ReportPath { get; set; }
+        public string[]? ReportPath { get; set; }
 
         /// <summary><para type="description">Write the utility-layout CSV here (Month, Day, HourUtc, one MW column per year).</para></summary>
         [Parameter]
@@ -113,16 +113,17 @@ namespace PowerTrace.Commands
         protected override void EndProcessing()
         {
             InterconnectionStudySettings settings;
-            string? report = null, csv = null;
+            var reports = new List<string>();
+            string? csv = null;
             try
             {
                 settings = BuildSettings();
                 settings.Validate();
             }
             catch (PowerTraceException ex) { ThrowCoreError(ex, null); return; }
-            if (ReportPath != null) report = ResolveOutputPath(ReportPath);
+            if (ReportPath != null) foreach (var rp in ReportPath) reports.Add(ResolveOutputPath(rp));
             if (CsvPath != null) csv = ResolveOutputPath(CsvPath);
-            var targets = new[] { report, csv }.Where(p => p != null).Select(p => p!).ToList();
+            var targets = reports.Concat(csv != null ? new[] { csv } : Array.Empty<string>()).ToList();
             if (targets.Count > 0)
             {
                 if (!ShouldProcess(string.Join(", ", targets), "Write interconnection study report and CSV")) return;
@@ -158,13 +159,13 @@ namespace PowerTrace.Commands
                     InterconnectionStudy.WriteUtilityCsv(result, csv);
                     WriteVerbose($"Wrote the utility CSV to {csv}.");
                 }
-                if (report != null)
+                foreach (var report in reports)
                 {
                     var files = InterconnectionReport.Write(result, report);
                     WriteVerbose($"Wrote the report and {files.Count - 1} plot(s): {string.Join(", ", files)}.");
                 }
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { ThrowCoreError(ex, report ?? csv); return; }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { ThrowCoreError(ex, reports.Count > 0 ? reports[0] : csv); return; }
             foreach (var y in result.Years) WriteObject(y);
         }
 

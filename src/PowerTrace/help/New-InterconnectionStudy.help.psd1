@@ -25,7 +25,7 @@ Synthesis uses the aggregate (central-limit) method by default (-Method Aggregat
         SeedCount            = 'Seeds per year, 1 to 100 (default 5). P50 and P90 figures are taken across them.'
         Seed                 = 'First seed (default 1). The same seed gives the same study on any thread count.'
         Method               = 'How each phase is synthesized: Aggregate (default), Exact or Auto, as in Invoke-TraceSynthesis -Method. Each year''s Method says which was used.'
-        ReportPath           = 'Write the study report here: Markdown for .md, HTML for .html; the PNG plots go beside it as <name>-load-duration.png, -monthly-peaks.png, -typical-week.png and -peak-week.png.'
+        ReportPath           = 'Write the study report here: Markdown for .md, HTML for .html (give several paths for both); the PNG plots go beside it as <name>-load-duration.png, -monthly-peaks.png, -typical-week.png and -peak-week.png.'
         CsvPath              = 'Write the utility-layout CSV here: Month, Day, HourUtc and one "<year> MW" column per study year, one row per hour (8784 rows; 29 February is empty in years without it).'
         Force                = 'Replace existing -ReportPath or -CsvPath files; without it an existing one stops the command with FileExists before any work.'
         ThrottleLimit        = 'Worker threads (default 0: one per processor). Never changes the result.'
