@@ -215,7 +215,10 @@ namespace PowerTrace.Commands
             }
             var result = task.Result;
             if (result.Series.Count > 0 && result.Series[0].Metadata.Provenance != null) WriteVerbose("Provenance: " + result.Series[0].Metadata.Provenance + ".");
-            WriteVerbose($"Synthesized {result.ServerBins:N0} server-bins ({result.RequestCount:N0} requests, servers {result.FirstServer}..{result.EndServer - 1}) in {result.ElapsedSeconds:0.00} s.");
+            if (method == SynthesisMethod.Aggregate)
+                WriteVerbose($"Composed the equivalent of {result.ServerBins:N0} server-bins (about {result.RequestCount:N0} requests) by aggregate synthesis in {result.ElapsedSeconds:0.00} s.");
+            else
+                WriteVerbose($"Synthesized {result.ServerBins:N0} server-bins ({result.RequestCount:N0} requests, servers {result.FirstServer}..{result.EndServer - 1}) in {result.ElapsedSeconds:0.00} s.");
             foreach (var s in result.Series) WriteObject(s);
             foreach (var f in result.Files)
             {
