@@ -21,8 +21,19 @@ namespace PowerTrace.Core.Synthesis
     /// and random routing each server also draws its own arrivals from an independent Poisson stream at
     /// rate/N (<c>Rng.ForStream(arrival seed, i)</c>): the same law as randomly routing one site stream,
     /// with memory O(one server). Every other combination (a replay, round-robin, least-loaded) builds the
-    /// site's whole request sequence and routes it once; every shard computes that sequence and routing
-    /// identically and keeps only its own servers' requests (memory O(site requests)).</para>
+    /// site's request sequence piece by piece and routes it with one router that keeps its state (generator,
+    /// counter, backlogs) from piece to piece; every shard computes that sequence and routing identically and keeps
+    /// only its own servers' requests (memory O(requests of one piece)).</para>
+    /// <para><b>Pieces.</b> A horizon longer than <see cref="SynthesisSettings.PieceSeconds"/> (one day by default; shorter
+    /// where a site-level sequence would exceed about two million requests) is synthesized in pieces that are whole
+    /// multiples of every output bin. Piece p ≥ 1 starts max(warm-up, 300 s) early with the same requests the previous
+    /// piece served there (per-server streams redraw the previous piece's stream; site sequences keep each server's tail),
+    /// so its servers enter the piece in the state the traffic left them; the power chain is restarted there from its own
+    /// stream (<c>Rng.ForStream(seed derived from the piece, i)</c>; piece 0 uses the unpieced streams, so runs of one
+    /// piece are unchanged). Memory is then independent of the horizon; results stay bit-identical for any thread count
+    /// and shard split.</para>
+    /// <para><b>Methods.</b> <see cref="SynthesisSettings.ResolveMethod"/> Aggregate hands the run to
+    /// <see cref="Aggregate.AggregateSynthesis"/>; everything here is the Exact method.</para>
     /// <para><b>Exact sums.</b> Each model bin of each server is quantized once to whole milliwatts:
     /// node = round-half-up(GPU W · 1000) in single precision, GPU watts clamped to [0, 1 MW];
     /// non-GPU = round((base + share · GPU W) · 1000) in double (a constant when share is 0), clamped to 1 MW;
@@ -37,9 +48,9 @@ namespace PowerTrace.Core.Synthesis
     /// power model does) hands each server's power out in blocks of <see cref="BlockBins"/> model bins; each block
     /// is quantized and summed into every level while in cache. Other models fill a whole-horizon buffer that
     /// is then processed in the same blocks. Either way the sums are the same integers.</para>
-    /// <para><b>Memory.</b> Per worker: the model's scratch (the real model: 1 byte per model bin of contexts),
-    /// a 4,096-bin block (4 bytes per model bin of the horizon more for models without blocks) and one output-bin
-    /// sum per level; plus each in-memory level's groups × output bins × 16 bytes. Levels written to CSV keep their
+    /// <para><b>Memory.</b> Per worker: the model's scratch (the real model: 1 byte per model bin of a piece of contexts),
+    /// a 4,096-bin block (4 bytes per model bin of a piece more for models without blocks) and one output-bin
+    /// sum per level and output bin of a piece; plus each in-memory level's groups × output bins × 16 bytes. Levels written to CSV keep their
     /// sums in a spill file beside the output and are transposed to rows in blocks of bounded size.</para>
     /// </remarks>
     public static class SynthesisEngine
@@ -250,7 +261,7 @@ namespace PowerTrace.Core.Synthesis
                 }
                 foreach (var w in pool) if (w != null) requests += w.RequestCount;
 
-                var result = EmitOutputs(plans, settings, SynthesisMethod.Exact, b, start, progress, cancellationToken, out var series, out var files);
+                EmitOutputs(plans, settings, SynthesisMethod.Exact, b, start, progress, cancellationToken, out var series, out var files);
                 sw.Stop();
                 return new SynthesisResult(series, files, siteServers, first, end, settings.ShardIndex, settings.ShardCount,
                     requests, (long)nLocal * nBins, sw.Elapsed.TotalSeconds, b);
@@ -381,7 +392,7 @@ namespace PowerTrace.Core.Synthesis
         }
 
         /// <summary>Turns the plans' sums into traces (tagged with their origin and provenance) or CSV files.</summary>
-        internal static bool EmitOutputs(List<LevelPlan> plans, SynthesisSettings settings, SynthesisMethod method, double b, DateTime start,
+        internal static void EmitOutputs(List<LevelPlan> plans, SynthesisSettings settings, SynthesisMethod method, double b, DateTime start,
             Action<SynthesisProgress>? progress, CancellationToken cancellationToken, out List<PowerSeries> series, out List<SynthesisFileOutput> files,
             string? methodDetail = null)
         {
@@ -400,7 +411,6 @@ namespace PowerTrace.Core.Synthesis
                     for (int g = 0; g < p.Groups; g++) series.Add(ToSeries(p, g, settings.Layout, settings.Model!, start, pueMilli, provenance));
             }
             SynthesisOrigin.TagAll(series, SynthesisOrigin.FromSettings(settings, method));
-            return true;
         }
 
         // Requests in a sorted segment arriving at or after `from` seconds.
