@@ -51,6 +51,7 @@ namespace PowerTrace.Reporting.Reports
                 line.LegendText = y.Year.ToString(inv);
                 line.MarkerSize = 6;
             }
+            mp.Axes.Bottom.SetTicks(months, months.Select(v => CultureInfo.InvariantCulture.DateTimeFormat.GetAbbreviatedMonthName((int)v)).ToArray());
             mp.XLabel("month"); mp.YLabel("peak 15-min demand (MW, P50)"); mp.Title("Monthly peak demand by study year"); mp.ShowLegend();
             written.Add(Save(mp, Path.Combine(dir, Png("monthly-peaks"))));
 
