@@ -15,6 +15,7 @@
         'formats/Analysis.Format.ps1xml'
         'formats/Synthesis.Format.ps1xml'
         'formats/Derivation.Format.ps1xml'
+        'formats/Planning.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Import-PowerTrace'
@@ -34,6 +35,7 @@
         'Resize-PowerTrace'
         'New-PowerReport'
         'Get-PowerModel'
+        'New-InterconnectionStudy'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -42,7 +44,7 @@
         PSData = @{
             Tags         = @('power', 'GPU', 'LLM', 'inference', 'datacenter', 'capacity-planning', 'grid', 'PSEdition_Core', 'Linux', 'Windows')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = '0.1.0: import measured power and request logs; fit, test, save and derive power models (16 built-in reference models); synthesize server-to-facility traces with exact sharding; oversubscription, load profile and power-cap analyses; plots and site-study reports.'
+            ReleaseNotes = '0.1.0: import measured power and request logs; fit, test, save and derive power models (16 built-in reference models); synthesize server-to-facility traces with exact sharding; oversubscription, load profile and power-cap analyses; plots and site-study reports; aggregate (central-limit) synthesis for many-server sites; phased interconnection studies.'
         }
     }
 }

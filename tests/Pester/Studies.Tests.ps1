@@ -34,8 +34,9 @@ Describe 'FacilityStudy.ps1 (240 servers, one hour of Azure conversation traffic
 Describe 'PlanningStudy.ps1 (the main job on built-in defaults)' {
     It 'writes the report, plots and CSV, with the facility peak in the report' {
         $out = Join-Path $TestDrive 'study'
-        $null = & (Join-Path $module 'examples/PlanningStudy.ps1') -ModulePath $module -OutputFolder $out -Rows 2 -RacksPerRow 4 -PeakRatePerSecond 30 -TroughRatePerSecond 10 -RowLimitKW 60 6>$null
-        foreach ($f in 'report.md', 'report.html', 'facility-1s.csv', 'report_plots/trace.png', 'report_plots/load-duration.png', 'report_plots/oversubscription-rack-60kw.png') {
+        $null = & (Join-Path $module 'examples/PlanningStudy.ps1') -ModulePath $module -OutputFolder $out -Rows 2 -RacksPerRow 4 -PeakRatePerSecond 30 -TroughRatePerSecond 10 -RowLimitKW 60 -PhaseMW 2, 3 -InterconnectionSeeds 1 6>$null
+        foreach ($f in 'report.md', 'report.html', 'facility-1s.csv', 'report_plots/trace.png', 'report_plots/load-duration.png', 'report_plots/oversubscription-rack-60kw.png',
+            'interconnection.md', 'interconnection.html', 'interconnection-8760.csv', 'interconnection-load-duration.png', 'interconnection-peak-week.png') {
             Join-Path $out $f | Should -Exist
         }
         (Get-Content (Join-Path $out 'report.md') -Raw) | Should -Match '\| Peak \(kW\) \| \d+\.\d \|'

@@ -16,6 +16,8 @@ public static class Program
         ["import"] = ImportBenchmark.Run,
         ["analysis"] = AnalysisBenchmark.Run,
         ["synthesis"] = SynthesisBenchmark.Run,
+        ["aggregate"] = ScaleBenchmark.RunAggregate,
+        ["longhorizon"] = ScaleBenchmark.RunLongHorizon,
     };
 
     public static int Main(string[] args)

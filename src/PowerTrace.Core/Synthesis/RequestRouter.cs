@@ -96,4 +96,75 @@ namespace PowerTrace.Core.Synthesis
             return offsets;
         }
     }
+
+    /// <summary>
+    /// A router that keeps its state between consecutive windows of one site request sequence (the random router's
+    /// generator, the round-robin counter, the least-loaded backlog per server), so routing a horizon piece by piece
+    /// gives exactly the assignment of routing it whole. Memory O(servers), not O(requests).
+    /// </summary>
+    internal sealed class SiteRouter
+    {
+        private readonly RouterKind _kind;
+        private readonly int _servers;
+        private readonly IServerPowerModel _model;
+        private Rng _rng;
+        private long _next;
+        private double[]? _busy;
+        private int[]? _heap;
+
+        public SiteRouter(RouterKind kind, int servers, IServerPowerModel model, Rng rng)
+        {
+            if (kind != RouterKind.Random && kind != RouterKind.RoundRobin && kind != RouterKind.LeastLoaded)
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown router.");
+            _kind = kind; _servers = servers; _model = model; _rng = rng;
+        }
+
+        /// <summary>Routes the next <paramref name="count"/> requests (arrival seconds on one time base for the whole run) into <paramref name="target"/>.</summary>
+        public void Route(double[] arrivals, int[] prompt, int[] output, int count, int[] target)
+        {
+            switch (_kind)
+            {
+                case RouterKind.Random:
+                    for (int j = 0; j < count; j++) target[j] = _rng.NextInt(_servers);
+                    break;
+                case RouterKind.RoundRobin:
+                    for (int j = 0; j < count; j++) target[j] = (int)(_next++ % _servers);
+                    break;
+                default:
+                    if (_busy == null)
+                    {
+                        _busy = new double[_servers];
+                        _heap = new int[_servers];
+                        for (int i = 0; i < _servers; i++) _heap[i] = i;
+                    }
+                    var busy = _busy; var heap = _heap!;
+                    for (int j = 0; j < count; j++)
+                    {
+                        int s = heap[0];
+                        double start = Math.Max(arrivals[j], busy[s]);
+                        double service = _model.EstimateServiceSeconds(prompt[j], output[j]);
+                        if (!(service >= 0) || double.IsInfinity(service)) service = 0;
+                        busy[s] = start + service;
+                        target[j] = s;
+                        SiftDown(heap, busy, 0, _servers);
+                    }
+                    break;
+            }
+        }
+
+        private static bool Less(double[] busy, int a, int b) => busy[a] < busy[b] || (busy[a] == busy[b] && a < b);
+
+        private static void SiftDown(int[] heap, double[] busy, int i, int n)
+        {
+            while (true)
+            {
+                int l = 2 * i + 1, r = l + 1, m = i;
+                if (l < n && Less(busy, heap[l], heap[m])) m = l;
+                if (r < n && Less(busy, heap[r], heap[m])) m = r;
+                if (m == i) return;
+                int t = heap[i]; heap[i] = heap[m]; heap[m] = t;
+                i = m;
+            }
+        }
+    }
 }

@@ -21,8 +21,19 @@ namespace PowerTrace.Core.Synthesis
     /// and random routing each server also draws its own arrivals from an independent Poisson stream at
     /// rate/N (<c>Rng.ForStream(arrival seed, i)</c>): the same law as randomly routing one site stream,
     /// with memory O(one server). Every other combination (a replay, round-robin, least-loaded) builds the
-    /// site's whole request sequence and routes it once; every shard computes that sequence and routing
-    /// identically and keeps only its own servers' requests (memory O(site requests)).</para>
+    /// site's request sequence piece by piece and routes it with one router that keeps its state (generator,
+    /// counter, backlogs) from piece to piece; every shard computes that sequence and routing identically and keeps
+    /// only its own servers' requests (memory O(requests of one piece)).</para>
+    /// <para><b>Pieces.</b> A horizon longer than <see cref="SynthesisSettings.PieceSeconds"/> (one day by default; shorter
+    /// where a site-level sequence would exceed about two million requests) is synthesized in pieces that are whole
+    /// multiples of every output bin. Piece p ≥ 1 starts max(warm-up, 300 s) early with the same requests the previous
+    /// piece served there (per-server streams redraw the previous piece's stream; site sequences keep each server's tail),
+    /// so its servers enter the piece in the state the traffic left them; the power chain is restarted there from its own
+    /// stream (<c>Rng.ForStream(seed derived from the piece, i)</c>; piece 0 uses the unpieced streams, so runs of one
+    /// piece are unchanged). Memory is then independent of the horizon; results stay bit-identical for any thread count
+    /// and shard split.</para>
+    /// <para><b>Methods.</b> <see cref="SynthesisSettings.ResolveMethod"/> Aggregate hands the run to
+    /// <see cref="Aggregate.AggregateSynthesis"/>; everything here is the Exact method.</para>
     /// <para><b>Exact sums.</b> Each model bin of each server is quantized once to whole milliwatts:
     /// node = round-half-up(GPU W · 1000) in single precision, GPU watts clamped to [0, 1 MW];
     /// non-GPU = round((base + share · GPU W) · 1000) in double (a constant when share is 0), clamped to 1 MW;
@@ -37,14 +48,14 @@ namespace PowerTrace.Core.Synthesis
     /// power model does) hands each server's power out in blocks of <see cref="BlockBins"/> model bins; each block
     /// is quantized and summed into every level while in cache. Other models fill a whole-horizon buffer that
     /// is then processed in the same blocks. Either way the sums are the same integers.</para>
-    /// <para><b>Memory.</b> Per worker: the model's scratch (the real model: 1 byte per model bin of contexts),
-    /// a 4,096-bin block (4 bytes per model bin of the horizon more for models without blocks) and one output-bin
-    /// sum per level; plus each in-memory level's groups × output bins × 16 bytes. Levels written to CSV keep their
+    /// <para><b>Memory.</b> Per worker: the model's scratch (the real model: 1 byte per model bin of a piece of contexts),
+    /// a 4,096-bin block (4 bytes per model bin of a piece more for models without blocks) and one output-bin
+    /// sum per level and output bin of a piece; plus each in-memory level's groups × output bins × 16 bytes. Levels written to CSV keep their
     /// sums in a spill file beside the output and are transposed to rows in blocks of bounded size.</para>
     /// </remarks>
     public static class SynthesisEngine
     {
-        private sealed class LevelPlan
+        internal sealed class LevelPlan
         {
             public OutputLevel Spec = null!;
             public TraceLevel Level;
@@ -63,14 +74,26 @@ namespace PowerTrace.Core.Synthesis
         {
             public IServerSynthesizer Synth = null!;
             public IBlockServerSynthesizer? BlockSynth;
-            public float[]? Full;   // whole-horizon GPU watts, for synthesizers without blocks
+            public float[]? Full;   // whole-piece GPU watts, for synthesizers without blocks
             public float[] Gpu = null!;
             public int[] NodeMw = null!;
             public int[] ServerMw = null!;
             public RequestBuffer Requests = new RequestBuffer();
+            public RequestBuffer Scratch = new RequestBuffer();
             public long[][] Acc = null!;
             public int[] Current = null!;
+            public int OutStart, PieceBins; // the piece being synthesized: first model bin, length
             public long RequestCount;
+        }
+
+        // The requests of the shard's servers for one piece: arrival seconds on the run's site time base (horizon
+        // seconds + the first warm-up), grouped by local server (offsets), sorted within each server.
+        private sealed class PieceRequests
+        {
+            public double[] Arrivals = Array.Empty<double>();
+            public int[] Prompt = Array.Empty<int>(), Output = Array.Empty<int>();
+            public int[] Offsets = null!;
+            public double[] Relative = Array.Empty<double>();
         }
 
         /// <summary>Runs a synthesis. Validates first (see <see cref="SynthesisSettings.Validate"/>).</summary>
@@ -81,6 +104,8 @@ namespace PowerTrace.Core.Synthesis
         {
             if (settings == null) throw new ArgumentNullException(nameof(settings));
             settings.Validate();
+            if (settings.ResolveMethod() == SynthesisMethod.Aggregate)
+                return Aggregate.AggregateSynthesis.Run(settings, progress, cancellationToken);
             var sw = Stopwatch.StartNew();
             IServerPowerModel model = settings.Model!;
             SiteLayout layout = settings.Layout;
@@ -88,33 +113,258 @@ namespace PowerTrace.Core.Synthesis
             int nBins = (int)Math.Round(settings.HorizonSeconds / b);
             int first = settings.ShardFirstServer, end = settings.ShardEndServer, nLocal = end - first;
             int siteServers = layout.ServerCount;
-            DateTime start = settings.StartUtc.Kind == DateTimeKind.Utc ? settings.StartUtc
-                : settings.StartUtc.Kind == DateTimeKind.Local ? settings.StartUtc.ToUniversalTime() : DateTime.SpecifyKind(settings.StartUtc, DateTimeKind.Utc);
+            DateTime start = UtcStart(settings);
             SynthesisWorkload workload = settings.Workload!;
             // Warm-up: rate-driven traffic starts nWarm bins before the horizon; those bins are synthesized and dropped.
             int nWarm = workload.Replay != null ? 0 : (int)Math.Round(settings.WarmUpSeconds / b);
             double warm = nWarm * b;
-            int nTotal = nWarm + nBins;
             bool perServerStreams = workload.Rate != null && settings.Router == RouterKind.Random;
 
-            // 1. Site-level request sequence and routing (identical in every shard).
-            double[]? gArr = null; int[]? gPrompt = null, gOutput = null, offsets = null;
+            // Pieces: whole multiples of every level's output bin, so no output bin straddles two pieces.
+            long lcm = 1;
+            foreach (var o in settings.Outputs)
+            {
+                long k = (long)Math.Round(o.ResolutionSeconds / b);
+                lcm = lcm / Gcd(lcm, k) * k;
+                if (lcm > nBins) { lcm = nBins; break; }
+            }
+            long pieceTarget = Math.Max(1, (long)Math.Round(settings.PieceSeconds / b));
             if (!perServerStreams)
             {
-                progress?.Invoke(new SynthesisProgress("Routing", 0, nLocal));
-                var site = new RequestBuffer();
-                var siteRng = Rng.ForStream(DeriveSeed(settings.Seed, 0x5173), 0);
-                if (workload.Replay != null) workload.Replay.Build(settings.HorizonSeconds, workload.TokenLengths, ref siteRng, site);
-                else workload.Rate!.Generate(start, -warm, settings.HorizonSeconds, 1.0, workload.TokenLengths!, ref siteRng, site);
-                cancellationToken.ThrowIfCancellationRequested();
-                var routeRng = Rng.ForStream(DeriveSeed(settings.Seed, 0x7007), 0);
-                int[] target = RequestRouter.Route(settings.Router, siteServers, site.Arrivals, site.Prompt, site.Output, site.Count, model, ref routeRng);
-                offsets = RequestRouter.Gather(target, first, end, site.Arrivals, site.Prompt, site.Output, site.Count, out gArr, out gPrompt, out gOutput);
+                double siteRate = workload.Replay != null ? workload.Replay.ReplayRatePerSecond : workload.Rate!.MaxRatePerSecond;
+                if (siteRate > 0) pieceTarget = Math.Min(pieceTarget, Math.Max((long)Math.Round(600 / b), (long)(MaxPieceRequests / siteRate / b)));
             }
+            int pieceBins = nBins <= pieceTarget ? nBins : (int)Math.Max(lcm, pieceTarget / lcm * lcm);
+            int pieces = (nBins + pieceBins - 1) / pieceBins;
+            // Later pieces re-run the traffic of the last max(warm-up, 300 s) before them (at most one piece).
+            int pieceWarm = Math.Min(pieceBins, Math.Max(nWarm, (int)Math.Round(MinPieceWarmUpSeconds / b)));
 
-            // 2. Output plans.
             var plans = new List<LevelPlan>();
             string? outFile = settings.OutFile != null ? Path.GetFullPath(settings.OutFile) : null;
+            try
+            {
+                plans = CreatePlans(settings, b, nBins, first, end, outFile);
+                bool needNode = plans.Exists(p => p.Level == TraceLevel.Node);
+
+                ulong seed = settings.Seed, arrivalSeed = DeriveSeed(settings.Seed, 0xA221);
+                double nonGpuBase = settings.NonGpu.BaseWatts, nonGpuShare = settings.NonGpu.GpuShare;
+                long baseMw = (long)Math.Round(nonGpuBase * 1000);
+                int threads = settings.MaxDegreeOfParallelism > 0 ? settings.MaxDegreeOfParallelism : Environment.ProcessorCount;
+                int chunk = Math.Max(1, Math.Min(16, nLocal / (threads * 4)));
+                int chunks = (nLocal + chunk - 1) / chunk;
+                long done = 0, requests = 0, total = (long)nLocal * pieces;
+                // A fixed pool: one worker (synthesizer, buffers, level sums) per thread, reused for every piece, pulling
+                // chunks of servers from a shared counter.
+                int workers = Math.Max(1, Math.Min(threads, chunks));
+                var pool = new Worker[workers];
+                var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+
+                // Site-level request sequence (replay, round-robin, least-loaded): generated and routed piece by piece with
+                // one generator and one router for the whole run (identical in every shard); times on the site time base.
+                RequestBuffer? site = perServerStreams ? null : new RequestBuffer();
+                var siteRng = Rng.ForStream(DeriveSeed(settings.Seed, 0x5173), 0);
+                SiteRouter? router = perServerStreams ? null : new SiteRouter(settings.Router, siteServers, model, Rng.ForStream(DeriveSeed(settings.Seed, 0x7007), 0));
+                var cursor = new ReplayCursor();
+                PieceRequests? pieceReq = null;
+                int[] target = Array.Empty<int>();
+
+                for (int piece = 0; piece < pieces; piece++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int pStart = piece * pieceBins, pLen = Math.Min(pieceBins, nBins - pStart);
+                    int pWarm = piece == 0 ? nWarm : pieceWarm;
+                    double pStartSec = pStart * b, pEndSec = (pStart + pLen) * b;
+                    double originTau = (pStart - pWarm) * b + warm; // piece bin -pWarm on the site time base
+
+                    if (!perServerStreams)
+                    {
+                        if (piece == 0) progress?.Invoke(new SynthesisProgress("Routing", 0, nLocal));
+                        site!.Clear();
+                        if (workload.Replay != null) workload.Replay.BuildRange(pStartSec, pEndSec, workload.TokenLengths, ref siteRng, site, ref cursor);
+                        else
+                        {
+                            double from = piece == 0 ? -warm : pStartSec;
+                            workload.Rate!.Generate(start, from, pEndSec, 1.0, workload.TokenLengths!, ref siteRng, site);
+                            double shift = from + warm;
+                            if (shift != 0) for (int j = 0; j < site.Count; j++) site.Arrivals[j] += shift;
+                        }
+                        cancellationToken.ThrowIfCancellationRequested();
+                        if (target.Length < site.Count) target = new int[Math.Max(site.Count, target.Length * 2)];
+                        router!.Route(site.Arrivals, site.Prompt, site.Output, site.Count, target);
+                        pieceReq = NextPiece(pieceReq, site, target, first, end, originTau);
+                    }
+
+                    int nextChunk = -1;
+                    int pieceIndex = piece;
+                    try
+                    {
+                        Parallel.For(0, workers, options, (wi, loop) =>
+                        {
+                            var w = pool[wi] ??= NewWorker(model, pieceBins + Math.Max(nWarm, pieceWarm), needNode, plans, pieceBins);
+                            w.OutStart = pStart; w.PieceBins = pLen;
+                            for (int c = Interlocked.Increment(ref nextChunk); c < chunks; c = Interlocked.Increment(ref nextChunk))
+                            {
+                                if (loop.ShouldExitCurrentIteration) return; // another worker failed
+                                int s0 = first + c * chunk, s1 = Math.Min(end, s0 + chunk);
+                                for (int s = s0; s < s1; s++)
+                                {
+                                    cancellationToken.ThrowIfCancellationRequested();
+                                    ServerWorkload work;
+                                    if (perServerStreams)
+                                    {
+                                        ServerArrivals(w, workload, start, s, siteServers, arrivalSeed, pieceIndex, pieceBins, b, warm, pWarm, pStartSec, pEndSec);
+                                        work = w.Requests.AsWorkload();
+                                    }
+                                    else
+                                    {
+                                        int a = pieceReq!.Offsets[s - first], n = pieceReq.Offsets[s - first + 1] - a;
+                                        work = new ServerWorkload(new ArraySegment<double>(pieceReq.Relative, a, n), new ArraySegment<int>(pieceReq.Prompt, a, n), new ArraySegment<int>(pieceReq.Output, a, n));
+                                    }
+                                    w.RequestCount += CountFrom(work.ArrivalSeconds, pWarm * b);
+                                    var rng = pieceIndex == 0 ? Rng.ForStream(seed, (ulong)s) : Rng.ForStream(DeriveSeed(seed, PieceSeedPurpose + (ulong)pieceIndex), (ulong)s);
+                                    for (int li = 0; li < plans.Count; li++) SelectGroup(plans[li], li, w, s, layout);
+                                    int nTotal = pWarm + pLen;
+                                    if (w.BlockSynth != null)
+                                    {
+                                        w.BlockSynth.Begin(work, rng, nTotal);
+                                        for (int wb = 0; wb < pWarm; wb += BlockBins) w.BlockSynth.Next(new Span<float>(w.Gpu, 0, Math.Min(BlockBins, pWarm - wb)));
+                                    }
+                                    else
+                                    {
+                                        if (w.Full == null || w.Full.Length < nTotal) w.Full = new float[nTotal];
+                                        w.Synth.Synthesize(work, ref rng, new Span<float>(w.Full, 0, nTotal));
+                                    }
+                                    for (int b0 = 0; b0 < pLen; b0 += BlockBins)
+                                    {
+                                        int len = Math.Min(BlockBins, pLen - b0);
+                                        if (w.BlockSynth != null)
+                                        {
+                                            w.BlockSynth.Next(new Span<float>(w.Gpu, 0, len));
+                                            if (!Quantize(w.Gpu, 0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare)) throw ModelNaN(s, pStart + b0, w.Gpu, 0, len, b);
+                                        }
+                                        else if (!Quantize(w.Full!, pWarm + b0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare)) throw ModelNaN(s, pStart + b0, w.Full!, pWarm + b0, len, b);
+                                        for (int li = 0; li < plans.Count; li++) Accumulate(plans[li], li, w, b0, len);
+                                    }
+                                }
+                                long d = Interlocked.Add(ref done, s1 - s0);
+                                progress?.Invoke(new SynthesisProgress("Synthesizing", d, total));
+                            }
+                            for (int li = 0; li < plans.Count; li++) Flush(plans[li], li, w);
+                        });
+                    }
+                    catch (AggregateException ae) when (ae.InnerExceptions.Count > 0 && ae.InnerExceptions[0] is Errors.PowerTraceException)
+                    {
+                        // A worker's stable-id error (ModelProducedNaN) surfaces as itself, not wrapped.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ae.InnerExceptions[0]).Throw();
+                        throw;
+                    }
+                }
+                foreach (var w in pool) if (w != null) requests += w.RequestCount;
+
+                EmitOutputs(plans, settings, SynthesisMethod.Exact, b, start, progress, cancellationToken, out var series, out var files);
+                sw.Stop();
+                return new SynthesisResult(series, files, siteServers, first, end, settings.ShardIndex, settings.ShardCount,
+                    requests, (long)nLocal * nBins, sw.Elapsed.TotalSeconds, b);
+            }
+            finally
+            {
+                foreach (var p in plans) p.Store?.Dispose();
+            }
+        }
+
+        // At most about this many site requests are held per piece (site-level sequences).
+        private const double MaxPieceRequests = 2e6;
+        // Traffic re-run before a later piece, at least (seconds).
+        internal const double MinPieceWarmUpSeconds = 300;
+        private const ulong PieceSeedPurpose = 0xB10C_0000_0000UL;
+        private const ulong PieceArrivalPurpose = 0xA77C_0000_0000UL;
+
+        private static long Gcd(long a, long b) { while (b != 0) { long t = a % b; a = b; b = t; } return a; }
+
+        internal static DateTime UtcStart(SynthesisSettings settings)
+            => settings.StartUtc.Kind == DateTimeKind.Utc ? settings.StartUtc
+                : settings.StartUtc.Kind == DateTimeKind.Local ? settings.StartUtc.ToUniversalTime() : DateTime.SpecifyKind(settings.StartUtc, DateTimeKind.Utc);
+
+        // Server s's arrivals for a piece, times from the piece's first (warm-up) bin. Piece p draws its own interval from
+        // its own stream; the warm-up before it re-draws piece p - 1's stream and keeps its tail, so the requests in the
+        // overlap are the ones piece p - 1 served.
+        private static void ServerArrivals(Worker w, SynthesisWorkload workload, DateTime start, int s, int siteServers, ulong arrivalSeed,
+            int piece, int pieceBins, double b, double warm, int pWarm, double pStartSec, double pEndSec)
+        {
+            var buf = w.Requests;
+            buf.Clear();
+            double share = 1.0 / siteServers;
+            if (piece == 0)
+            {
+                var r0 = Rng.ForStream(arrivalSeed, (ulong)s);
+                workload.Rate!.Generate(start, -warm, pEndSec, share, workload.TokenLengths!, ref r0, buf);
+                return;
+            }
+            double origin = pStartSec - pWarm * b;
+            var tmp = w.Scratch;
+            tmp.Clear();
+            double prevFrom = piece == 1 ? -warm : (piece - 1) * (double)pieceBins * b;
+            var rp = ArrivalStream(arrivalSeed, piece - 1, s);
+            workload.Rate!.Generate(start, prevFrom, pStartSec, share, workload.TokenLengths!, ref rp, tmp);
+            for (int j = 0; j < tmp.Count; j++)
+            {
+                double t = tmp.Arrivals[j] + prevFrom;
+                if (t >= origin) buf.Add(t - origin, tmp.Prompt[j], tmp.Output[j]);
+            }
+            tmp.Clear();
+            var rc = ArrivalStream(arrivalSeed, piece, s);
+            workload.Rate!.Generate(start, pStartSec, pEndSec, share, workload.TokenLengths!, ref rc, tmp);
+            for (int j = 0; j < tmp.Count; j++) buf.Add(tmp.Arrivals[j] + pStartSec - origin, tmp.Prompt[j], tmp.Output[j]);
+        }
+
+        private static Rng ArrivalStream(ulong arrivalSeed, int piece, int s)
+            => piece == 0 ? Rng.ForStream(arrivalSeed, (ulong)s) : Rng.ForStream(DeriveSeed(arrivalSeed, PieceArrivalPurpose + (ulong)piece), (ulong)s);
+
+        // The shard's requests for the next piece: the previous piece's requests at or after originTau (its tail, the
+        // new piece's warm-up) followed by the newly routed ones, per local server; Relative holds times from originTau.
+        private static PieceRequests NextPiece(PieceRequests? prev, RequestBuffer site, int[] target, int first, int end, double originTau)
+        {
+            int n = end - first;
+            var next = new PieceRequests { Offsets = new int[n + 1] };
+            for (int s = 0; s < n; s++)
+            {
+                int c = 0;
+                if (prev != null)
+                    for (int i = prev.Offsets[s]; i < prev.Offsets[s + 1]; i++) if (prev.Arrivals[i] >= originTau) c++;
+                next.Offsets[s + 1] = c;
+            }
+            for (int j = 0; j < site.Count; j++)
+            {
+                int s = target[j];
+                if (s >= first && s < end) next.Offsets[s - first + 1]++;
+            }
+            for (int s = 0; s < n; s++) next.Offsets[s + 1] += next.Offsets[s];
+            int total = next.Offsets[n];
+            next.Arrivals = new double[total]; next.Prompt = new int[total]; next.Output = new int[total]; next.Relative = new double[total];
+            var fill = (int[])next.Offsets.Clone();
+            if (prev != null)
+                for (int s = 0; s < n; s++)
+                    for (int i = prev.Offsets[s]; i < prev.Offsets[s + 1]; i++)
+                        if (prev.Arrivals[i] >= originTau)
+                        {
+                            int k = fill[s]++;
+                            next.Arrivals[k] = prev.Arrivals[i]; next.Prompt[k] = prev.Prompt[i]; next.Output[k] = prev.Output[i];
+                        }
+            for (int j = 0; j < site.Count; j++)
+            {
+                int s = target[j];
+                if (s < first || s >= end) continue;
+                int k = fill[s - first]++;
+                next.Arrivals[k] = site.Arrivals[j]; next.Prompt[k] = site.Prompt[j]; next.Output[k] = site.Output[j];
+            }
+            for (int i = 0; i < total; i++) next.Relative[i] = next.Arrivals[i] - originTau;
+            return next;
+        }
+
+        /// <summary>The output plans (one per requested level) with their stores, in memory or spilled beside <paramref name="outFile"/>.</summary>
+        internal static List<LevelPlan> CreatePlans(SynthesisSettings settings, double b, int nBins, int first, int end, string? outFile)
+        {
+            var plans = new List<LevelPlan>();
             if (outFile != null) Directory.CreateDirectory(Path.GetDirectoryName(outFile) ?? ".");
             try
             {
@@ -122,7 +372,7 @@ namespace PowerTrace.Core.Synthesis
                 {
                     int k = (int)Math.Round(o.ResolutionSeconds / b);
                     var p = new LevelPlan { Spec = o, Level = o.Level, K = k, OutBins = nBins / k };
-                    GroupRange(o.Level, layout, first, end, out p.FirstGroup, out p.Groups);
+                    GroupRange(o.Level, settings.Layout, first, end, out p.FirstGroup, out p.Groups);
                     if (outFile != null)
                     {
                         p.FilePath = settings.Outputs.Count == 1 ? outFile
@@ -132,107 +382,35 @@ namespace PowerTrace.Core.Synthesis
                     else p.Store = new MemoryLevelStore(p.Groups, p.OutBins);
                     plans.Add(p);
                 }
-                bool needNode = plans.Exists(p => p.Level == TraceLevel.Node);
-
-                // 3. Servers, in parallel chunks.
-                ulong seed = settings.Seed, arrivalSeed = DeriveSeed(settings.Seed, 0xA221);
-                double nonGpuBase = settings.NonGpu.BaseWatts, nonGpuShare = settings.NonGpu.GpuShare;
-                long baseMw = (long)Math.Round(nonGpuBase * 1000);
-                int threads = settings.MaxDegreeOfParallelism > 0 ? settings.MaxDegreeOfParallelism : Environment.ProcessorCount;
-                int chunk = Math.Max(1, Math.Min(16, nLocal / (threads * 4)));
-                int chunks = (nLocal + chunk - 1) / chunk;
-                long done = 0, requests = 0;
-                // A fixed pool: one worker (synthesizer, buffers, level sums) per thread, pulling chunks of servers
-                // from a shared counter (Parallel.For over chunks would re-create workers whenever it recycles a task).
-                int workers = Math.Max(1, Math.Min(threads, chunks));
-                int nextChunk = -1;
-                var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
-                try
-                {
-                Parallel.For(0, workers, options, (_, loop) =>
-                {
-                    var w = NewWorker(model, Math.Max(nBins, nWarm), needNode, plans);
-                    for (int c = Interlocked.Increment(ref nextChunk); c < chunks; c = Interlocked.Increment(ref nextChunk))
-                    {
-                        if (loop.ShouldExitCurrentIteration) return; // another worker failed
-                        int s0 = first + c * chunk, s1 = Math.Min(end, s0 + chunk);
-                        for (int s = s0; s < s1; s++)
-                        {
-                            cancellationToken.ThrowIfCancellationRequested();
-                            ServerWorkload work;
-                            if (perServerStreams)
-                            {
-                                w.Requests.Clear();
-                                var arrRng = Rng.ForStream(arrivalSeed, (ulong)s);
-                                workload.Rate!.Generate(start, -warm, settings.HorizonSeconds, 1.0 / siteServers, workload.TokenLengths!, ref arrRng, w.Requests);
-                                work = w.Requests.AsWorkload();
-                            }
-                            else
-                            {
-                                int a = offsets![s - first], n = offsets[s - first + 1] - a;
-                                work = new ServerWorkload(new ArraySegment<double>(gArr!, a, n), new ArraySegment<int>(gPrompt!, a, n), new ArraySegment<int>(gOutput!, a, n));
-                            }
-                            w.RequestCount += nWarm == 0 ? work.Count : CountFrom(work.ArrivalSeconds, warm);
-                            var rng = Rng.ForStream(seed, (ulong)s);
-                            for (int li = 0; li < plans.Count; li++) SelectGroup(plans[li], li, w, s, layout);
-                            if (w.BlockSynth != null)
-                            {
-                                w.BlockSynth.Begin(work, rng, nTotal);
-                                for (int wb = 0; wb < nWarm; wb += BlockBins) w.BlockSynth.Next(new Span<float>(w.Gpu, 0, Math.Min(BlockBins, nWarm - wb)));
-                            }
-                            else
-                            {
-                                if (w.Full == null) w.Full = new float[nTotal];
-                                w.Synth.Synthesize(work, ref rng, new Span<float>(w.Full, 0, nTotal));
-                            }
-                            for (int b0 = 0; b0 < nBins; b0 += BlockBins)
-                            {
-                                int len = Math.Min(BlockBins, nBins - b0);
-                                if (w.BlockSynth != null)
-                                {
-                                    w.BlockSynth.Next(new Span<float>(w.Gpu, 0, len));
-                                    if (!Quantize(w.Gpu, 0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare)) throw ModelNaN(s, b0, w.Gpu, 0, len, b);
-                                }
-                                else if (!Quantize(w.Full!, nWarm + b0, len, w, needNode, baseMw, nonGpuBase, nonGpuShare)) throw ModelNaN(s, b0, w.Full!, nWarm + b0, len, b);
-                                for (int li = 0; li < plans.Count; li++) Accumulate(plans[li], li, w, b0, len);
-                            }
-                        }
-                        long d = Interlocked.Add(ref done, s1 - s0);
-                        progress?.Invoke(new SynthesisProgress("Synthesizing", d, nLocal));
-                    }
-                    for (int li = 0; li < plans.Count; li++) Flush(plans[li], li, w);
-                    Interlocked.Add(ref requests, w.RequestCount);
-                });
-                }
-                catch (AggregateException ae) when (ae.InnerExceptions.Count > 0 && ae.InnerExceptions[0] is Errors.PowerTraceException)
-                {
-                    // A worker's stable-id error (ModelProducedNaN) surfaces as itself, not wrapped.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ae.InnerExceptions[0]).Throw();
-                    throw;
-                }
-
-                // 4. Outputs.
-                var series = new List<PowerSeries>();
-                var files = new List<SynthesisFileOutput>();
-                int pueMilli = settings.PueThousandths;
-                foreach (var p in plans)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (p.FilePath != null)
-                        files.Add(SynthesisCsvWriter.Write(p.FilePath, p.Store, p.Level, p.K, b, p.Spec.ResolutionSeconds, start,
-                            g => TraceName(p.Level, p.FirstGroup + g), pueMilli, progress, cancellationToken));
-                    else
-                        for (int g = 0; g < p.Groups; g++) series.Add(ToSeries(p, g, layout, model, start, pueMilli));
-                }
-                SynthesisOrigin.TagAll(series, SynthesisOrigin.FromSettings(settings));
-                sw.Stop();
-                return new SynthesisResult(series, files, siteServers, first, end, settings.ShardIndex, settings.ShardCount,
-                    requests, (long)nLocal * nBins, sw.Elapsed.TotalSeconds, b);
+                return plans;
             }
-            finally
+            catch
             {
                 foreach (var p in plans) p.Store?.Dispose();
+                throw;
             }
+        }
+
+        /// <summary>Turns the plans' sums into traces (tagged with their origin and provenance) or CSV files.</summary>
+        internal static void EmitOutputs(List<LevelPlan> plans, SynthesisSettings settings, SynthesisMethod method, double b, DateTime start,
+            Action<SynthesisProgress>? progress, CancellationToken cancellationToken, out List<PowerSeries> series, out List<SynthesisFileOutput> files,
+            string? methodDetail = null)
+        {
+            series = new List<PowerSeries>();
+            files = new List<SynthesisFileOutput>();
+            int pueMilli = settings.PueThousandths;
+            string provenance = $"synthesized ({method}{(methodDetail != null ? ": " + methodDetail : "")}), seed {settings.Seed}"
+                + (settings.ShardCount > 1 ? $", shard {settings.ShardIndex} of {settings.ShardCount}" : "");
+            foreach (var p in plans)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (p.FilePath != null)
+                    files.Add(SynthesisCsvWriter.Write(p.FilePath, p.Store, p.Level, p.K, b, p.Spec.ResolutionSeconds, start,
+                        g => TraceName(p.Level, p.FirstGroup + g), pueMilli, progress, cancellationToken));
+                else
+                    for (int g = 0; g < p.Groups; g++) series.Add(ToSeries(p, g, settings.Layout, settings.Model!, start, pueMilli, provenance));
+            }
+            SynthesisOrigin.TagAll(series, SynthesisOrigin.FromSettings(settings, method));
         }
 
         // Requests in a sorted segment arriving at or after `from` seconds.
@@ -255,7 +433,7 @@ namespace PowerTrace.Core.Synthesis
             return Rng.SplitMix64(ref x);
         }
 
-        private static Worker NewWorker(IServerPowerModel model, int nBins, bool needNode, List<LevelPlan> plans)
+        private static Worker NewWorker(IServerPowerModel model, int nBins, bool needNode, List<LevelPlan> plans, int pieceBins)
         {
             var synth = model.CreateSynthesizer();
             int block = Math.Min(BlockBins, nBins);
@@ -269,7 +447,7 @@ namespace PowerTrace.Core.Synthesis
                 Acc = new long[plans.Count][],
                 Current = new int[plans.Count],
             };
-            for (int i = 0; i < plans.Count; i++) { w.Acc[i] = new long[plans[i].OutBins]; w.Current[i] = -1; }
+            for (int i = 0; i < plans.Count; i++) { w.Acc[i] = new long[pieceBins / plans[i].K]; w.Current[i] = -1; }
             return w;
         }
 
@@ -396,8 +574,9 @@ namespace PowerTrace.Core.Synthesis
         {
             int g = w.Current[li];
             if (g < 0) return;
-            p.Store.Add(g, w.Acc[li]);
-            Array.Clear(w.Acc[li], 0, w.Acc[li].Length);
+            int count = w.PieceBins / p.K;
+            p.Store.Add(g, w.OutStart / p.K, w.Acc[li], count);
+            Array.Clear(w.Acc[li], 0, count);
             w.Current[li] = -1;
         }
 
@@ -445,7 +624,7 @@ namespace PowerTrace.Core.Synthesis
             }
         }
 
-        private static PowerSeries ToSeries(LevelPlan p, int g, SiteLayout layout, IServerPowerModel model, DateTime start, int pueMilli)
+        private static PowerSeries ToSeries(LevelPlan p, int g, SiteLayout layout, IServerPowerModel model, DateTime start, int pueMilli, string provenance)
         {
             var sums = new long[p.OutBins];
             p.Store.Read(g, 0, p.OutBins, sums);
@@ -475,7 +654,7 @@ namespace PowerTrace.Core.Synthesis
                 default:
                     pos = new HierarchyPosition(); serversInGroup = layout.ServerCount; break;
             }
-            var meta = new TraceMetadata(gpuCount: model.GpuCount > 0 ? model.GpuCount * serversInGroup : 0);
+            var meta = new TraceMetadata(gpuCount: model.GpuCount > 0 ? model.GpuCount * serversInGroup : 0, provenance: provenance);
             return new PowerSeries(TraceName(p.Level, site), p.Level, start, p.Spec.ResolutionSeconds, watts, meta, null, pos);
         }
     }

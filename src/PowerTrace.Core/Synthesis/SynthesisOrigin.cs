@@ -28,8 +28,11 @@ namespace PowerTrace.Core.Synthesis
         /// <param name="modelBinSeconds">The synthesizing model's bin width, seconds.</param>
         /// <param name="settings">Every other setting shards must share, as text (compared ordinally).</param>
         /// <param name="pueThousandths">The run's PUE in thousandths (1300 for 1.3); 0 when unknown.</param>
-        public SynthesisOrigin(ulong seed, int shardIndex, int shardCount, double modelBinSeconds, string settings, int pueThousandths = 0)
+        /// <param name="method">How the trace was computed (Exact or Aggregate).</param>
+        public SynthesisOrigin(ulong seed, int shardIndex, int shardCount, double modelBinSeconds, string settings, int pueThousandths = 0,
+            SynthesisMethod method = SynthesisMethod.Exact)
         {
+            Method = method;
             PueThousandths = pueThousandths;
             Seed = seed;
             ShardIndex = shardIndex;
@@ -40,6 +43,9 @@ namespace PowerTrace.Core.Synthesis
 
         /// <summary>Master seed of the run.</summary>
         public ulong Seed { get; }
+
+        /// <summary>How the trace was computed: Exact (every server bin by bin) or Aggregate (central-limit composition).</summary>
+        public SynthesisMethod Method { get; }
 
         /// <summary>Zero-based shard the trace came from (0 for an unsharded run).</summary>
         public int ShardIndex { get; }
@@ -82,7 +88,10 @@ namespace PowerTrace.Core.Synthesis
         }
 
         /// <summary>The origin of a run with <paramref name="settings"/> (validated settings).</summary>
-        public static SynthesisOrigin FromSettings(SynthesisSettings settings)
+        public static SynthesisOrigin FromSettings(SynthesisSettings settings) => FromSettings(settings, SynthesisMethod.Exact);
+
+        /// <summary>The origin of a run with <paramref name="settings"/> computed by <paramref name="method"/>.</summary>
+        public static SynthesisOrigin FromSettings(SynthesisSettings settings, SynthesisMethod method)
         {
             if (settings == null) throw new ArgumentNullException(nameof(settings));
             var inv = CultureInfo.InvariantCulture;
@@ -97,11 +106,12 @@ namespace PowerTrace.Core.Synthesis
                 "PUE " + settings.PueThousandths.ToString(inv) + "/1000",
                 "horizon " + settings.HorizonSeconds.ToString("R", inv) + " s",
                 "warm-up " + settings.WarmUpSeconds.ToString("R", inv) + " s",
-                "start " + (settings.StartUtc.Kind == DateTimeKind.Local ? settings.StartUtc.ToUniversalTime() : settings.StartUtc).Ticks.ToString(inv));
-            return new SynthesisOrigin(settings.Seed, settings.ShardIndex, settings.ShardCount, m.BinSeconds, text, settings.PueThousandths);
+                "start " + (settings.StartUtc.Kind == DateTimeKind.Local ? settings.StartUtc.ToUniversalTime() : settings.StartUtc).Ticks.ToString(inv),
+                "method " + method);
+            return new SynthesisOrigin(settings.Seed, settings.ShardIndex, settings.ShardCount, m.BinSeconds, text, settings.PueThousandths, method);
         }
 
         /// <inheritdoc/>
-        public override string ToString() => $"seed {Seed}, shard {ShardIndex} of {ShardCount}, model bin {ModelBinSeconds} s";
+        public override string ToString() => $"{Method}, seed {Seed}, shard {ShardIndex} of {ShardCount}, model bin {ModelBinSeconds} s";
     }
 }

@@ -87,6 +87,28 @@ namespace PowerTrace.Core.Synthesis
         /// </summary>
         public double WarmUpSeconds { get; set; } = 300;
 
+        /// <summary>
+        /// Exact (the default here), Aggregate, or Auto (chooses by servers per trace and bin width; see
+        /// <see cref="SynthesisMethod"/> and <see cref="ResolveMethod"/>). The method used is recorded in every trace's
+        /// <see cref="TraceMetadata.Provenance"/> and in its <see cref="SynthesisOrigin"/>.
+        /// </summary>
+        public SynthesisMethod Method { get; set; } = SynthesisMethod.Exact;
+
+        /// <summary>Auto picks Aggregate only when every requested trace sums at least this many servers (default 500).</summary>
+        public const int AutoAggregateMinServers = 500;
+
+        /// <summary>Auto picks Aggregate only when the finest requested resolution is at least this many seconds (default 60).</summary>
+        public const double AutoAggregateMinResolutionSeconds = 60;
+
+        /// <summary>
+        /// Longest piece the exact path synthesizes at a time, seconds (default one day). Horizons longer than this are
+        /// streamed in pieces so memory does not grow with the horizon: each piece re-runs the last
+        /// max(<see cref="WarmUpSeconds"/>, 300 s) of traffic before it (the same requests) to start in the state the
+        /// previous piece left. Runs that fit in one piece are unchanged by it. Site-level request sequences (replay,
+        /// round-robin, least-loaded) also cut pieces so that one holds about two million requests at most.
+        /// </summary>
+        public double PieceSeconds { get; set; } = 86400;
+
         /// <summary>Largest in-memory output allowed, bytes (default 1 GiB); bigger outputs need <see cref="OutFile"/>.</summary>
         public long MaxInMemoryBytes { get; set; } = 1L << 30;
 
@@ -145,6 +167,11 @@ namespace PowerTrace.Core.Synthesis
             NonGpu.Validate();
             if (MaxDegreeOfParallelism < 0)
                 throw new InvalidSettingException("InvalidThrottleLimit", "ThrottleLimit", "The thread count must be zero (automatic) or positive.");
+            if (!(PieceSeconds > 0) || double.IsInfinity(PieceSeconds))
+                throw new InvalidSettingException("InvalidPieceSeconds", "PieceSeconds", $"The piece length must be a positive number of seconds (got {PieceSeconds}).");
+            if (Method == SynthesisMethod.Aggregate) ValidateAggregate();
+            else if (Method != SynthesisMethod.Exact && Method != SynthesisMethod.Auto)
+                throw new InvalidSettingException("InvalidMethod", "Method", $"Unknown synthesis method {Method}.");
             if (OutFile == null)
             {
                 long bytes = 0;
@@ -160,6 +187,48 @@ namespace PowerTrace.Core.Synthesis
                     throw new InvalidSettingException("OutputTooLarge", "OutFile",
                         $"The requested traces need about {bytes / 1048576} MB in memory (limit {MaxInMemoryBytes / 1048576} MB): stream them to a CSV file with -OutFile, or coarsen -Resolution.");
             }
+        }
+
+        // Why Aggregate cannot serve these settings; null when it can.
+        internal string? AggregateObstacle(out string errorId, out string parameter)
+        {
+            errorId = ""; parameter = "Method";
+            if (Workload?.Rate == null) { errorId = "AggregateNeedsRateWorkload"; parameter = "Method"; return "Aggregate synthesis composes per-server statistics at a rate: it needs a rate-driven workload (Poisson, diurnal or a rate series), not a replayed log."; }
+            if (Router != RouterKind.Random) { errorId = "AggregateNeedsRandomRouting"; parameter = "Router"; return $"Aggregate synthesis assumes servers load independently (random routing), not {Router} routing."; }
+            if (ShardCount > 1) { errorId = "AggregateNotSharded"; parameter = "ShardCount"; return "Aggregate synthesis runs a whole site in O(bins) and is not sharded: drop -ShardIndex/-ShardCount or use -Method Exact."; }
+            foreach (var o in Outputs)
+                if (o.Level == TraceLevel.Node || o.Level == TraceLevel.Server)
+                { errorId = "AggregateLevelNotSupported"; parameter = "Level"; return $"Aggregate synthesis produces Rack, Row, Site and Facility traces, not {o.Level} (one server is not a sum of many)."; }
+            return null;
+        }
+
+        private void ValidateAggregate()
+        {
+            string? why = AggregateObstacle(out string id, out string parameter);
+            if (why != null) throw new InvalidSettingException(id, parameter, why);
+        }
+
+        /// <summary>
+        /// The method a validated run uses: <see cref="Method"/> unless it is Auto, which picks Aggregate when Aggregate
+        /// applies (rate workload, random routing, unsharded, no Node/Server level), every requested trace sums at least
+        /// <see cref="AutoAggregateMinServers"/> servers and the finest resolution is at least
+        /// <see cref="AutoAggregateMinResolutionSeconds"/>; Exact otherwise.
+        /// </summary>
+        public SynthesisMethod ResolveMethod()
+        {
+            if (Method != SynthesisMethod.Auto) return Method;
+            if (AggregateObstacle(out _, out _) != null) return SynthesisMethod.Exact;
+            int minServers = int.MaxValue;
+            double minRes = double.MaxValue;
+            foreach (var o in Outputs)
+            {
+                int n = o.Level == TraceLevel.Rack ? Layout.ServersPerRack
+                    : o.Level == TraceLevel.Row ? Layout.ServersPerRack * Layout.RacksPerRow : Layout.ServerCount;
+                minServers = Math.Min(minServers, n);
+                minRes = Math.Min(minRes, o.ResolutionSeconds);
+            }
+            return minServers >= AutoAggregateMinServers && minRes >= AutoAggregateMinResolutionSeconds - 1e-9
+                ? SynthesisMethod.Aggregate : SynthesisMethod.Exact;
         }
 
         /// <summary>

@@ -15,7 +15,8 @@ namespace PowerTrace.Core.Traces
             string? modelName = null,
             int tensorParallel = 0,
             IReadOnlyList<string>? sourceFiles = null,
-            IReadOnlyList<int>? gpuIndices = null)
+            IReadOnlyList<int>? gpuIndices = null,
+            string? provenance = null)
         {
             if (gpuCount < 0) throw new ArgumentOutOfRangeException(nameof(gpuCount), gpuCount, "GPU count cannot be negative.");
             if (tensorParallel < 0) throw new ArgumentOutOfRangeException(nameof(tensorParallel), tensorParallel, "Tensor-parallel degree cannot be negative.");
@@ -25,6 +26,7 @@ namespace PowerTrace.Core.Traces
             TensorParallel = tensorParallel;
             SourceFiles = sourceFiles ?? Array.Empty<string>();
             GpuIndices = gpuIndices ?? Array.Empty<int>();
+            Provenance = provenance;
         }
 
         /// <summary>No metadata at all.</summary>
@@ -48,6 +50,12 @@ namespace PowerTrace.Core.Traces
         /// <summary>GPU indices summed into the trace (nvidia-smi <c>index</c>).</summary>
         public IReadOnlyList<int> GpuIndices { get; }
 
+        /// <summary>
+        /// How the trace was made, as text; null when not recorded. Synthesized traces say
+        /// "synthesized (Exact|Aggregate ...), seed N" so a reader knows which method produced them.
+        /// </summary>
+        public string? Provenance { get; }
+
         /// <summary>A copy with the given fields replaced where they are not null.</summary>
         public TraceMetadata With(
             string? gpuType = null,
@@ -55,14 +63,16 @@ namespace PowerTrace.Core.Traces
             string? modelName = null,
             int? tensorParallel = null,
             IReadOnlyList<string>? sourceFiles = null,
-            IReadOnlyList<int>? gpuIndices = null)
+            IReadOnlyList<int>? gpuIndices = null,
+            string? provenance = null)
             => new TraceMetadata(
                 gpuType ?? GpuType,
                 gpuCount ?? GpuCount,
                 modelName ?? ModelName,
                 tensorParallel ?? TensorParallel,
                 sourceFiles ?? SourceFiles,
-                gpuIndices ?? GpuIndices);
+                gpuIndices ?? GpuIndices,
+                provenance ?? Provenance);
 
         public override string ToString()
         {

@@ -162,6 +162,12 @@ namespace PowerTrace.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary><para type="description">Exact (every server bin by bin), Aggregate (central-limit composition for many servers at coarse
+        /// bins) or Auto (default: Aggregate for rate workloads with random routing where every trace sums at least 500 servers at
+        /// 60 s or coarser, else Exact).</para></summary>
+        [Parameter]
+        public SynthesisMethod Method { get; set; } = SynthesisMethod.Auto;
+
         /// <summary><para type="description">Worker threads (default: one per processor). Never changes the result.</para></summary>
         [Parameter]
         public int ThrottleLimit { get; set; }
@@ -185,6 +191,8 @@ namespace PowerTrace.Commands
             WriteVerbose($"Layout {settings.Layout} servers; shard {settings.ShardIndex + 1} of {settings.ShardCount}, "
                 + $"{settings.HorizonSeconds:0.#} s from {settings.StartUtc:u} (warm-up {(ParameterSetName == ReplaySet ? 0 : settings.WarmUpSeconds):0.#} s), seed {settings.Seed}, router {settings.Router}.");
             WriteVerbose($"Workload: {DescribeWorkload()}; model {Model.BinSeconds} s bins; non-GPU {NonGpuWatts} W + {NonGpuShare} x GPU watts per server; PUE {Pue}.");
+            var method = settings.ResolveMethod();
+            WriteVerbose($"Method: {method}" + (Method == SynthesisMethod.Auto ? $" (Auto: Aggregate needs a rate workload, random routing, no shards, no Node/Server level, at least {SynthesisSettings.AutoAggregateMinServers} servers per trace and {SynthesisSettings.AutoAggregateMinResolutionSeconds} s bins or coarser)." : "."));
             WriteVerbose("Levels: " + string.Join(", ", settings.Outputs.Select(o => $"{o.Level} at {o.ResolutionSeconds} s")) + (settings.OutFile != null ? $"; streaming to {settings.OutFile}." : "."));
             SynthesisProgress? latest = null;
             var task = Task.Run(() => SynthesisEngine.Run(settings, p => Volatile.Write(ref latest, p), CancellationToken));
@@ -206,7 +214,11 @@ namespace PowerTrace.Commands
                 return;
             }
             var result = task.Result;
-            WriteVerbose($"Synthesized {result.ServerBins:N0} server-bins ({result.RequestCount:N0} requests, servers {result.FirstServer}..{result.EndServer - 1}) in {result.ElapsedSeconds:0.00} s.");
+            if (result.Series.Count > 0 && result.Series[0].Metadata.Provenance != null) WriteVerbose("Provenance: " + result.Series[0].Metadata.Provenance + ".");
+            if (method == SynthesisMethod.Aggregate)
+                WriteVerbose($"Composed the equivalent of {result.ServerBins:N0} server-bins (about {result.RequestCount:N0} requests) by aggregate synthesis in {result.ElapsedSeconds:0.00} s.");
+            else
+                WriteVerbose($"Synthesized {result.ServerBins:N0} server-bins ({result.RequestCount:N0} requests, servers {result.FirstServer}..{result.EndServer - 1}) in {result.ElapsedSeconds:0.00} s.");
             foreach (var s in result.Series) WriteObject(s);
             foreach (var f in result.Files)
             {
@@ -286,6 +298,7 @@ namespace PowerTrace.Commands
                 ShardCount = ShardCount,
                 Outputs = outputs,
                 MaxDegreeOfParallelism = ThrottleLimit,
+                Method = Method,
                 OutFile = OutFile != null ? ResolveOutFile(OutFile) : null,
             };
         }

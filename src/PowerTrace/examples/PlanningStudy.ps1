@@ -2,7 +2,8 @@
 .SYNOPSIS
     The PowerTrace planning study on built-in defaults: a reference power model, a 24-hour diurnal
     workload with realistic token lengths, a few hundred servers in racks and rows, then
-    oversubscription, the utility load profile, power capping, plots and a report.
+    oversubscription, the utility load profile, power capping, plots and a report; then a phased
+    interconnection study of a campus built out to 150 MW over three years.
 .DESCRIPTION
     Runs with nothing but the module. Prints the answers as tables and writes the traces (CSV), the
     plots (PNG) and a Markdown report into -OutputFolder. Swap in your own model with -ModelPath (a
@@ -32,7 +33,11 @@ param(
     [double] $RowLimitKW = 150,
     [double] $Pue = 1.3,
     [double] $NonGpuWatts = 1000,
-    [uint64] $Seed = 42
+    [uint64] $Seed = 42,
+    # Interconnection study: facility MW by TDP sizing added in each phase (one phase a year from 2026), yearly traffic growth, seeds.
+    [double[]] $PhaseMW = @(20, 40, 90),
+    [double] $TrafficGrowthPerYear = 0.1,
+    [int] $InterconnectionSeeds = 3
 )
 
 $ErrorActionPreference = 'Stop'
@@ -119,6 +124,21 @@ $tables = [ordered]@{
 $reportInputs = @($facility, $byLevel['Row'][0], $byLevel['Rack'][0], $byLevel['Server'][0], $facilityProfile, $oversub, $cap, $model)
 $reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.md') -Title 'PowerTrace site study' -Assumptions $assumptions -Table $tables -Force
 $reportInputs | New-PowerReport -Path (Join-Path $OutputFolder 'report.html') -Title 'PowerTrace site study' -Assumptions $assumptions -Table $tables -Force
+
+# 7. The utility's interconnection request: a campus built out in phases, studied year by year.
+$phaseList = for ($i = 0; $i -lt $PhaseMW.Count; $i++) {
+    @{ Date = (Get-Date -Year (2026 + $i) -Month 1 -Day 1 -Hour 0 -Minute 0 -Second 0 -Millisecond 0 -AsUTC); MW = $PhaseMW[$i]; Name = "phase $($i + 1)" }
+}
+$totalMW = ($PhaseMW | Measure-Object -Sum).Sum
+Write-Host "`n== Interconnection study: $($PhaseMW.Count) phases to $totalMW MW of TDP-sized load, traffic +$($TrafficGrowthPerYear * 100) % a year, $InterconnectionSeeds seeds" -ForegroundColor Cyan
+$ic = New-InterconnectionStudy -Phase $phaseList -Model $model -TrafficGrowthPerYear $TrafficGrowthPerYear -NonGpuWatts $NonGpuWatts -Pue $Pue `
+    -SeedCount $InterconnectionSeeds -Seed $Seed -ReportPath (Join-Path $OutputFolder 'interconnection.md'), (Join-Path $OutputFolder 'interconnection.html') `
+    -CsvPath (Join-Path $OutputFolder 'interconnection-8760.csv') -Force
+$ic | Format-Table | Out-Host
+$full = $ic[-1]
+Write-Host ("   Full build ({0}): {1:N0} servers, peak 15-min demand {2:N1} MW (P90 {3:N1}) against {4:N1} MW by TDP sizing ({5:P0}); largest 1-min ramp {6:N2} MW up, {7:N2} MW down; load factor {8:N3}." -f `
+        $full.Year, $full.Servers, $full.PeakDemandMW, $full.PeakDemandP90MW, $full.TdpSizingMW, $full.PeakShareOfTdp, $full.RampUp1MinMW, $full.RampDown1MinMW, $full.LoadFactor)
+Write-Host "   Method: $($full.Method) (central-limit composition; see Get-Help Invoke-TraceSynthesis -Parameter Method)."
 
 Write-Host ("`nDone in {0:N1} s. Report, plots and CSV in {1}" -f $clock.Elapsed.TotalSeconds, (Resolve-Path $OutputFolder))
 Get-ChildItem $OutputFolder -Recurse -File | Select-Object @{ n = 'File'; e = { $_.FullName.Substring((Resolve-Path $OutputFolder).Path.Length + 1) } }, @{ n = 'KB'; e = { [int][math]::Ceiling($_.Length / 1KB) } } | Format-Table -AutoSize | Out-Host

@@ -73,6 +73,51 @@ namespace PowerTrace.Core.Synthesis.Workloads
             }
         }
 
+        /// <summary>Mean rate the replay runs at, requests per second (its log's mean rate scaled by <see cref="TimeScale"/>).</summary>
+        internal double ReplayRatePerSecond => Trace.MeanRatePerSecond > 0 ? Trace.MeanRatePerSecond / TimeScale : Trace.Count;
+
+        /// <summary>
+        /// The requests of <see cref="Build"/> that arrive in [<paramref name="fromSeconds"/>, <paramref name="toSeconds"/>),
+        /// continuing from <paramref name="cursor"/> (start with a default cursor and pass it back for the next window;
+        /// windows must follow each other). Consecutive windows together give exactly <see cref="Build"/>'s requests and
+        /// generator use.
+        /// </summary>
+        internal void BuildRange(double fromSeconds, double toSeconds, TokenLengthDistribution? tokens, ref Rng rng, RequestBuffer into, ref ReplayCursor cursor)
+        {
+            double[] a = Trace.ArrivalSeconds;
+            int n = a.Length;
+            double a0 = a[0], scale = TimeScale;
+            double span = (a[n - 1] - a0) * scale;
+            double gap = n > 1 && span > 0 ? span / (n - 1) : 1.0;
+            double period = span + gap;
+            while (!cursor.Done)
+            {
+                double offset = cursor.Copy * period;
+                if (offset >= toSeconds) return;
+                for (; cursor.Index < n; cursor.Index++)
+                {
+                    int i = cursor.Index;
+                    double t = offset + (a[i] - a0) * scale;
+                    if (t >= toSeconds) return;
+                    int p, o;
+                    if (tokens != null) tokens.Sample(ref rng, out p, out o);
+                    else { p = Math.Max(1, Trace.PromptTokens[i]); o = Math.Max(1, Trace.OutputTokens[i]); }
+                    if (t >= fromSeconds) into.Add(t, p, o);
+                }
+                cursor.Index = 0;
+                cursor.Copy++;
+                if (!Loop) cursor.Done = true;
+            }
+        }
+
         public override string ToString() => $"replay of {Trace.Name}" + (TargetRatePerSecond.HasValue ? $" at {TargetRatePerSecond.Value:0.###} req/s" : "");
+    }
+
+    /// <summary>Where a windowed replay (<see cref="RequestReplay.BuildRange"/>) stopped: the copy of the log and the request within it.</summary>
+    internal struct ReplayCursor
+    {
+        public long Copy;
+        public int Index;
+        public bool Done;
     }
 }
