@@ -16,7 +16,7 @@ Describe 'New-PowerModel' {
         $model.States[0].Name | Should -Be 'idle'
         $model.States[0].MeanWatts | Should -BeLessThan 40
         ($model.States.Name -match '^decode') | Should -Not -BeNullOrEmpty
-        $model.Configuration.GpuType | Should -Be 'RTX A6000'
+        $model.Configuration.GpuType | Should -Be 'RTX-A6000-48GB'  # catalog name of 'RTX A6000'
         $model.NameplateWatts | Should -Be 300
         Test-Path (Join-Path $tmp 'm.json') | Should -BeTrue
     }

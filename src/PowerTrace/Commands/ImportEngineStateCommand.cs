@@ -43,7 +43,7 @@ namespace PowerTrace.Commands
                     TimeOffset = TimeOffset,
                     Engine = Engine,
                     CancellationToken = CancellationToken,
-                    Notice = n => WriteVerbose(n.ToString()),
+                    Notice = n => { if (n.Kind == ImportNoticeKind.TruncatedLine) WriteWarning(n.ToString()); else WriteVerbose(n.ToString()); },
                 };
                 try
                 {
