@@ -24,6 +24,7 @@ namespace PowerTrace.Core.Import
         private static readonly Regex Ansi = new Regex(@"\x1B\[[0-9;?]*[A-Za-z]", RegexOptions.Compiled | RegexOptions.CultureInvariant);
         private static readonly Regex Stamp = new Regex(@"(?<![0-9])(?<mo>\d\d)-(?<d>\d\d) (?<h>\d\d):(?<mi>\d\d):(?<s>\d\d)(?:\.(?<f>\d{1,6}))?(?![0-9])", RegexOptions.Compiled | RegexOptions.CultureInvariant);
         private static readonly Regex EngineId = new Regex(@"Engine (?<e>\d+):", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        private const string PromptLabel = "Avg prompt throughput:";
         private static readonly Regex Prompt = Field(@"Avg prompt throughput: (?<v>\S+) tokens/s");
         private static readonly Regex Gen = Field(@"Avg generation throughput: (?<v>\S+) tokens/s");
         private static readonly Regex Running = Field(@"Running: (?<v>\S+) reqs");
@@ -66,8 +67,18 @@ namespace PowerTrace.Core.Import
                     string raw = new string(reader.Buffer, ls, ll);
                     if (raw.IndexOf("throughput", StringComparison.Ordinal) < 0) continue;
                     string text = Ansi.Replace(raw, "");
-                    var pm = Prompt.Match(text);
-                    if (!pm.Success) continue;
+                    // An engine-state line is one that says "Avg prompt throughput:"; the rest of it must be there.
+                    int at = text.IndexOf(PromptLabel, StringComparison.Ordinal);
+                    if (at < 0) continue;
+                    var pm = Prompt.Match(text, at);
+                    if (!pm.Success)
+                    {
+                        var bad = new InputFormatException(ImportErrorIds.InvalidNumber, file, line, "prompt throughput", "Engine-state line without 'Avg prompt throughput: <number> tokens/s'.");
+                        if (reader.LastLineTerminated) throw bad;
+                        options.Notice?.Invoke(new ImportNotice(ImportNoticeKind.TruncatedLine, file, line, bad.Field,
+                            "Final line cut short (the file ends without a line end: its writer stopped mid-record); not read: " + bad.Problem));
+                        continue;
+                    }
                     var em = EngineId.Match(text);
                     int e = 0;
                     if (em.Success && !int.TryParse(em.Groups["e"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out e))
