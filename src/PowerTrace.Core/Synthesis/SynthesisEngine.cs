@@ -220,7 +220,8 @@ namespace PowerTrace.Core.Synthesis
                     cancellationToken.ThrowIfCancellationRequested();
                     if (p.FilePath != null)
                         files.Add(SynthesisCsvWriter.Write(p.FilePath, p.Store, p.Level, p.K, b, p.Spec.ResolutionSeconds, start,
-                            g => TraceName(p.Level, p.FirstGroup + g), pueMilli, progress, cancellationToken));
+                            g => SynthesisFileManifest.ColumnOf(p.Level, p.FirstGroup + g, layout, model.GpuCount), pueMilli,
+                            SynthesisOrigin.FromSettings(settings), SynthesisFileManifest.DescribeOutputs(settings.Outputs), progress, cancellationToken));
                     else
                         for (int g = 0; g < p.Groups; g++) series.Add(ToSeries(p, g, layout, model, start, pueMilli));
                 }
