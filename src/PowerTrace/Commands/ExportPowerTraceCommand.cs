@@ -70,7 +70,7 @@ namespace PowerTrace.Commands
                 else PowerTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent, CancellationToken);
                 int rows = 0;
                 foreach (var t in _traces) rows = Math.Max(rows, t.BinCount);
-                WriteVerbose($"Wrote {_traces.Count} trace column(s) x {rows:N0} row(s) as {(parquet ? "Parquet" : "CSV")} to {full} ({new FileInfo(full).Length:N0} bytes).");
+                WriteVerbose($"Wrote {_traces.Count} trace column(s) x {rows:N0} row(s) to {full} ({new FileInfo(full).Length:N0} bytes, {(parquet ? "Parquet" : "CSV")}).");
             }
             catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException || ex is OperationCanceledException)
             {

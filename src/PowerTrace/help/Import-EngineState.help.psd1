@@ -19,7 +19,7 @@ When a log holds several engines (Engine 000, Engine 001, ...) one engine is rea
     }
     Inputs      = @('System.String', 'System.IO.FileInfo')
     Notes       = @'
-Error ids (non-terminating, one per bad file): PathNotFound, EmptyFile (the file is empty), NoEngineState (no engine-state lines, or none of the engine asked for; the message then lists the engines the file has), MissingColumn (an engine-state line without generation throughput, Running, Waiting/Pending or KV cache usage), InvalidNumber, InvalidTimestamp (no MM-DD HH:MM:SS before the engine state, or a date that does not exist in the year), TimestampsGoBackwards, IOError, AccessDenied.
+Error ids (non-terminating, one per bad file): PathNotFound, EmptyFile (the file is empty), NoEngineState (no engine-state lines, or none of the engine asked for; the message then lists the engines the file has), MissingColumn (an engine-state line without generation throughput, Running, Waiting/Pending or KV cache usage), InvalidNumber, InvalidTimestamp (no MM-DD HH:MM:SS before the engine state, or a date that does not exist in the year), TimestampsGoBackwards, IOError, AccessDenied. A final line cut short (the file ends inside it, without a line end) is left out with a warning naming the line; everything before it is read. The log's times carry no year: only December followed by January starts a new year; any other month going down is TimestampsGoBackwards, never a guessed year.
 
 Units: PromptTokensPerSecond and GenerationTokensPerSecond in tokens per second, averaged by vLLM over its logging interval; Running and Waiting in requests; KvCacheUsagePercent in percent (0 to 100); TimeSeconds and DurationSeconds in seconds from StartUtc (UTC).
 '@
