@@ -208,11 +208,12 @@ public sealed class ImporterFuzzTests : IDisposable
         var s = (EngineStateSeries)result;
         var engine = DataLines(text).Select(l => Regex.Replace(l, @"\x1B\[[0-9;?]*[A-Za-z]", "")).Where(l => l.Contains("Avg prompt throughput: ")).ToList();
         Assert.Equal(engine.Count, s.Count);
-        var m = Regex.Match(engine[0], @"(?<![0-9])(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?![0-9])");
+        var m = Regex.Match(engine[0], @"(?<![0-9])(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?![0-9])");
         if (m.Success && m.Index < engine[0].IndexOf("Avg prompt", StringComparison.Ordinal))
         {
             var t = new DateTime(2025, int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value),
                 int.Parse(m.Groups[4].Value), int.Parse(m.Groups[5].Value), DateTimeKind.Utc).AddHours(8);
+            if (m.Groups[6].Success) t = t.AddTicks(long.Parse(m.Groups[6].Value.PadRight(7, '0'), CultureInfo.InvariantCulture));
             Assert.Equal(t, s.StartUtc);
         }
     }
