@@ -171,7 +171,7 @@ namespace PowerTrace.Core.Import
                     }
                     rows++;
                 }
-                catch (InputFormatException ex) when (!reader.LastLineTerminated && ex.ErrorId != ImportErrorIds.UnknownUnit)
+                catch (InputFormatException ex) when (!reader.LastLineTerminated)
                 {
                     // The file ends inside this line (no line end): the writer stopped mid-record. Everything before it stands.
                     truncatedLines++;

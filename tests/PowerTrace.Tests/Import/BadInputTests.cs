@@ -97,6 +97,11 @@ public sealed class BadInputTests : IDisposable
             var n = Assert.Single(notes, x => x.Kind == ImportNoticeKind.TruncatedLine);
             Assert.Equal(lines.Length, n.Line);
         }
+        // Cut inside a unit ("71.2 k" of "71.2 kW"): the same.
+        var unitCut = Write("unit.csv", Smi + "2025/01/01 00:00:00.000, 0, 0.0702 kW\n2025/01/01 00:00:00.200, 0, 0.0712 kW\n2025/01/01 00:00:00.400, 0, 0.0712 k");
+        var un = new List<ImportNotice>();
+        Assert.Equal(new[] { 70.2, 71.2 }, Assert.Single(PowerTraceReader.Read(unitCut, new PowerImportOptions { BinSeconds = 0.2, Notice = un.Add })).Watts);
+        Assert.Equal(4, Assert.Single(un, x => x.Kind == ImportNoticeKind.TruncatedLine).Line);
         // A bad final line that does end with a line end was written whole: still an error.
         var bad = Write("bad.txt", "2025/01/01 00:00:00.000, 0, 0, 50\n2025/01/01 00:00:00.200, 0, 0, 51\n2025/01/01 00:00:00.400, 0\n");
         Assert.Equal(ImportErrorIds.WrongFieldCount, Assert.Throws<InputFormatException>(() => PowerTraceReader.Read(bad)).ErrorId);
