@@ -28,6 +28,16 @@ namespace PowerTrace.Core.Derivation
                 "meta-llama/Llama-2-70b-hf model card (69.0 B parameters) and config.json (num_hidden_layers 80); the model of Splitwise's perf_model.csv."),
             new LlmSpec("BLOOM-176B", new[] { "bloom-176b", "bigscience/bloom", "bloom" }, 176.25e9, 176.25e9, 70,
                 "bigscience/bloom model card (176 B parameters) and config.json (n_layer 70); a model of Splitwise's perf_model.csv."),
+            new LlmSpec("Qwen3-8B", new[] { "Qwen/Qwen3-8B", "qwen3-8b" }, 8.19e9, 8.19e9, 36,
+                "Qwen/Qwen3-8B model card (8.2 B parameters, 36 layers); Qwen3 technical report, arXiv 2505.09388."),
+            new LlmSpec("Qwen3-14B", new[] { "Qwen/Qwen3-14B", "qwen3-14b" }, 14.8e9, 14.8e9, 40,
+                "Qwen/Qwen3-14B model card (14.8 B parameters, 40 layers); Qwen3 technical report, arXiv 2505.09388."),
+            new LlmSpec("Qwen3-32B", new[] { "Qwen/Qwen3-32B", "qwen3-32b" }, 32.8e9, 32.8e9, 64,
+                "Qwen/Qwen3-32B model card (32.8 B parameters, 64 layers); Qwen3 technical report, arXiv 2505.09388."),
+            new LlmSpec("Qwen3-30B-A3B", new[] { "Qwen/Qwen3-30B-A3B", "qwen3-30b-a3b", "Qwen3-30B-A3B-Instruct-2507", "Qwen/Qwen3-30B-A3B-Instruct-2507" }, 30.5e9, 3.3e9, 48,
+                "Qwen/Qwen3-30B-A3B model card (30.5 B total, 3.3 B activated parameters, 48 layers, 128 experts with 8 activated); Qwen3 technical report, arXiv 2505.09388."),
+            new LlmSpec("Qwen3-235B-A22B", new[] { "Qwen/Qwen3-235B-A22B", "qwen3-235b-a22b" }, 235e9, 22e9, 94,
+                "Qwen/Qwen3-235B-A22B model card (235 B total, 22 B activated parameters, 94 layers); Qwen3 technical report, arXiv 2505.09388."),
             new LlmSpec("Mixtral-8x7B", new[] { "Mixtral-8x7B-Instruct", "mistralai/Mixtral-8x7B-v0.1", "mixtral-8x7b" }, 46.7e9, 12.9e9, 32,
                 "Mistral AI, 'Mixtral of experts' (2024): 46.7 B total, 12.9 B active parameters per token; config.json num_hidden_layers 32."),
         };
@@ -46,6 +56,17 @@ namespace PowerTrace.Core.Derivation
         {
             if (string.IsNullOrWhiteSpace(name)) return double.NaN;
             var m = Regex.Match(name!, @"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*[bB](?![A-Za-z])");
+            if (!m.Success) return double.NaN;
+            return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1e9;
+        }
+
+        /// <summary>
+        /// Active parameters written in a mixture-of-experts name ("…-30B-A3B" → 3 B); NaN when the name has none.
+        /// </summary>
+        public static double ActiveParametersFromName(string? name)
+        {
+            if (string.IsNullOrWhiteSpace(name)) return double.NaN;
+            var m = Regex.Match(name!, @"(?<![A-Za-z0-9.])[aA](\d+(?:\.\d+)?)\s*[bB](?![A-Za-z])");
             if (!m.Success) return double.NaN;
             return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1e9;
         }

@@ -30,16 +30,31 @@ namespace PowerTrace.Core.Derivation
             double idle = c.IdleWattsPerGpu, idle2 = idle * (1 + sign * u.IdleRelative), fd = 1 + sign * u.DynamicRelative, cap = c.TdpWattsPerGpu * g;
             double W(double x) => Math.Max(0, Math.Min(cap, g * (idle2 + (x / g - idle) * fd)));
             var states = new List<PowerState>();
-            foreach (var s in model.States)
-                states.Add(new PowerState(s.Index, s.Name, W(s.MeanWatts), s.StdWatts * fd, s.Share, s.Ar1, W(s.MinWatts), W(s.MaxWatts), s.BinCount));
+            var wp = model.WorkPower;
+            if (wp != null)
+            {
+                // Curve: idle × (1 ∓ idle band); busy floor above idle, W per TB/s and per TFLOP/s × (1 ∓ (dynamic band + half
+                // the rate band)); residual states × the same; rates kept. With a curve, a faster rate raises the power of
+                // every busy bin (more bytes/s) while it shortens busy spells, so moving rates would not bound power bin by
+                // bin; their uncertainty widens the power band instead (traffic is about half of the power above idle).
+                fd = 1 + sign * (u.DynamicRelative + 0.5 * u.RateRelative);
+                double wIdle = wp.IdleWattsPerGpu * (1 + sign * u.IdleRelative);
+                wp = wp.With(idleWattsPerGpu: wIdle, busyWattsPerGpu: Math.Max(0, wIdle + (wp.BusyWattsPerGpu - wp.IdleWattsPerGpu) * fd),
+                    wattsPerTBps: wp.WattsPerTBps * fd, wattsPerTflops: wp.WattsPerTflops * fd);
+                foreach (var s in model.States)
+                    states.Add(new PowerState(s.Index, s.Name, s.MeanWatts * fd, s.StdWatts * fd, s.Share, s.Ar1, s.MinWatts * fd, s.MaxWatts * fd, s.BinCount));
+            }
+            else
+                foreach (var s in model.States)
+                    states.Add(new PowerState(s.Index, s.Name, W(s.MeanWatts), s.StdWatts * fd, s.Share, s.Ar1, W(s.MinWatts), W(s.MaxWatts), s.BinCount));
             var p = model.ServingProfile;
-            double fr = 1 - sign * u.RateRelative;
+            double fr = wp != null ? 1 : 1 - sign * u.RateRelative;
             var profile = new ServingProfile(p.PrefillTokensPerSecond * fr, p.DecodeStepsPerSecond * fr, p.DecodeStepSlowdownPerRequest, p.MaxConcurrentRequests, p.MaxBatchedPromptTokens,
                 p.Interleave, p.LearnedFrom + $"; {bound} end of the band (rates x {fr:0.###})", p.PrefillRateIsLowerBound);
             var config = new ModelConfiguration(c.GpuType, c.GpuCount, c.ModelName, c.TensorParallel, idle2, c.TdpWattsPerGpu);
             var pr = model.Provenance;
             string note = (pr.Derivation ?? "") + $"\n{bound} end of the band: idle x {1 + sign * u.IdleRelative:0.###}, power above idle x {fd:0.###}, rates x {fr:0.###}.";
-            return new PowerModel(config, model.BinSeconds, states, profile, model.Transitions, pr.WithDerivation(note, u.WithBound(bound)), model.WorkloadLagSeconds);
+            return new PowerModel(config, model.BinSeconds, states, profile, model.Transitions, pr.WithDerivation(note, u.WithBound(bound)), model.WorkloadLagSeconds, wp);
         }
 
         /// <summary>
@@ -57,8 +72,10 @@ namespace PowerTrace.Core.Derivation
             var c = model.Configuration;
             var config = new ModelConfiguration(c.GpuType, 1, c.ModelName, c.TensorParallel, c.IdleWattsPerGpu, c.TdpWattsPerGpu);
             var pr = model.Provenance;
+            var wp = model.WorkPower?.With(gpuCount: 1, weightBytes: model.WorkPower.WeightBytes / g, flopsPerToken: model.WorkPower.FlopsPerToken / g,
+                referenceMeanWatts: model.WorkPower.ReferenceMeanWatts / g);
             return new PowerModel(config, model.BinSeconds, states, model.ServingProfile, model.Transitions,
-                pr.WithDerivation((pr.Derivation ?? "") + $"\nPer-GPU view: node power / {g} GPUs.", pr.Uncertainty), model.WorkloadLagSeconds);
+                pr.WithDerivation((pr.Derivation ?? "") + $"\nPer-GPU view: node power / {g} GPUs.", pr.Uncertainty), model.WorkloadLagSeconds, wp);
         }
     }
 }

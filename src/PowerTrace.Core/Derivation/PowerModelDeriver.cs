@@ -74,17 +74,87 @@ namespace PowerTrace.Core.Derivation
             double prefillRate = double.IsNaN(pre.Seconds) ? sp.PrefillTokensPerSecond * PlainScale(ServingPhase.Prefill, primary, target, options) : reps / pre.Seconds;
             double decodeRate = double.IsNaN(dec.Seconds) ? sp.DecodeStepsPerSecond * PlainScale(ServingPhase.Decode, primary, target, options) : 1.0 / dec.Seconds;
             notes.Add(Fmt("R1 rates: prefill {0:0} tok/s per node ({1}), decode {2:0.0} steps/s ({3}).", prefillRate, pre.How, decodeRate, dec.How));
-            var profile = new ServingProfile(prefillRate, decodeRate, sp.DecodeStepSlowdownPerRequest / reps, sp.MaxConcurrentRequests * reps, sp.MaxBatchedPromptTokens, sp.Interleave,
+            double slowdown = sp.DecodeStepSlowdownPerRequest / reps;
+            if (target.ActiveParameters < target.Parameters)
+            {
+                // R2 mixture of experts: a decode step reads the experts its batch touches, 1 − (1 − r)^b of them (r = active
+                // share), so the memory part of a step grows with the batch until every expert is read. The emulator's step
+                // time is linear in the batch; the slope is set so a batch of 16 costs what its touched experts cost.
+                double r = target.ActiveParameters / target.Parameters;
+                double t1 = 1.0 / decodeRate, mem1 = Math.Max(0, t1 - ThroughputModel.DecodeStepOverheadSeconds);
+                double t16 = t1 + mem1 * ((1 - Math.Pow(1 - r, 16)) / r - 1);
+                double moe = (t16 / t1 - 1) / 15;
+                if (moe > slowdown)
+                {
+                    notes.Add(Fmt("R2 mixture of experts: {0:0.###} of the weights active per token; a batch of 16 touches {1:0.###} of them, so a decode step slows by {2:0.###} per extra request (step of 16: {3:0.0} ms vs {4:0.0} ms alone).",
+                        r, 1 - Math.Pow(1 - r, 16), moe, t16 * 1000, t1 * 1000));
+                    slowdown = moe;
+                }
+            }
+            var profile = new ServingProfile(prefillRate, decodeRate, slowdown, sp.MaxConcurrentRequests * reps, sp.MaxBatchedPromptTokens, sp.Interleave,
                 "derived (PowerModelDeriver): " + Fmt("prefill η {0:0.###}, decode η {1:0.###}", pre.Efficiency, dec.Efficiency));
 
             // Powers.
+            List<PowerState> states;
+            TransitionModel transitions;
+            WorkPower? work = null;
+            double idleT, tdpT;
+            bool figUsed;
+            double tpDist = Doublings(primary.Tp, target.TensorParallel);
+            if (pm.WorkPower != null)
+            {
+                work = DeriveWorkPower(pm, primary.Gpu, target, gpuT, notes, out var coef);
+                idleT = work.IdleWattsPerGpu; tdpT = gpuT.TdpWatts; figUsed = coef.Measured;
+                double srcDyn = (pm.WorkPower.BusyWattsPerGpu - pm.WorkPower.IdleWattsPerGpu) * pm.GpuCount;
+                double dstDyn = (work.BusyWattsPerGpu - work.IdleWattsPerGpu) * target.GpuCount;
+                double rho = srcDyn > 1e-6 && dstDyn > 0 ? dstDyn / srcDyn
+                    : (gpuT.TdpWatts - idleT) * target.GpuCount / ((pm.Configuration.TdpWattsPerGpu - pm.Configuration.IdleWattsPerGpu) * pm.GpuCount);
+                states = new List<PowerState>();
+                foreach (var st in pm.States)
+                    states.Add(new PowerState(st.Index, st.Name, st.MeanWatts * rho, st.StdWatts * rho, st.Share, st.Ar1, st.MinWatts * rho, st.MaxWatts * rho, st.BinCount));
+                transitions = pm.Transitions;
+                notes.Add(Fmt("W1 residual states: the source's offsets from its work-power curve (standby hold, bursts, noise) scaled by the ratio of busy power above idle, {0:0.###}.", rho));
+            }
+            else
+            {
+                figUsed = LegacyStatePowers(pm, primary, gpuT, target, options, src, prefillRate, dec, decS, pre, preS, notes, ref tpDist, out idleT, out tdpT, out states, out transitions);
+            }
+
+            // Band.
+            bool gpuChanged = primary.Gpu.Name != gpuT.Name;
+            double sizeDist = Doublings(primary.Parameters, target.Parameters);
+            var band = UncertaintyBand.Of(
+                UncertaintyBand.Idle(!gpuChanged, figUsed || gpuT.IdleWattsMeasured),
+                UncertaintyBand.Dynamic(tpDist, sizeDist, gpuChanged, figUsed),
+                UncertaintyBand.Rate(Math.Max(pre.ResidualRelative, dec.ResidualRelative), Math.Max(pre.TpDistanceDoublings, dec.TpDistanceDoublings),
+                    Math.Max(pre.SizeDistanceDoublings, dec.SizeDistanceDoublings), pre.Transferred || dec.Transferred));
+            notes.Add("Band: " + band + Fmt(" ({0:0.#} TP and {1:0.#} size doublings from the primary source{2}).", tpDist, sizeDist, gpuChanged ? ", other GPU type" : ""));
+            if (target.LayersEstimated) notes.Add(Fmt("Layers {0} estimated from the size (32 · (P / 8 B)^0.42); give -Layers to fix it.", target.Layers));
+            foreach (var s in src) if (s.SizeNote.Length > 0) notes.Add(s.SizeNote);
+
+            var sb = new StringBuilder();
+            if (!string.IsNullOrEmpty(options.Note)) sb.AppendLine(options.Note);
+            sb.AppendLine(Fmt("Derived for {0} from {1} source model(s); primary: {2}.", target, src.Count, pm.Configuration));
+            foreach (var n in notes) sb.AppendLine(n);
+            sb.Append("Transitions: kept from the primary source (contexts are absolute work units).");
+            string gpuName = gpuT.Name; // the catalog name: GPU names are compared through the catalog, so it pairs with any spelling of the source's GPU
+            var config = new ModelConfiguration(gpuName, target.GpuCount, target.ModelName, target.TensorParallel, idleT, tdpT);
+            var prov = new ModelProvenance(src.SelectMany(s => s.Model.Provenance.Traces).ToList(), options.CreatedUtc ?? DateTime.UtcNow, PowerModelFitter.ToolVersion, sb.ToString(), band);
+            // The workload lag is the primary source's measuring pipeline (log and meter delays), not its hardware: kept.
+            return new PowerModel(config, pm.BinSeconds, states, profile, transitions, prov, pm.WorkloadLagSeconds, work);
+        }
+
+        // Rules P1-P5 for a source whose states carry absolute watts (no work-power curve). Returns whether published phase powers were used.
+        private static bool LegacyStatePowers(PowerModel pm, Source primary, GpuSpec gpuT, DerivationTarget target, DerivationOptions options, List<Source> src,
+            double prefillRate, RatePrediction dec, RatePrediction decS, RatePrediction pre, RatePrediction preS, List<string> notes, ref double tpDist,
+            out double idleT, out double tdpT, out List<PowerState> states, out TransitionModel transitions)
+        {
             var fig = options.UsePublishedFigures ? PublishedFigures.PhasePowerFor(gpuT.Name) : null;
-            double idleT = fig?.IdleWatts ?? gpuT.IdleWatts, tdpT = gpuT.TdpWatts, rangeT = tdpT - idleT;
+            idleT = fig?.IdleWatts ?? gpuT.IdleWatts; tdpT = gpuT.TdpWatts; double rangeT = tdpT - idleT;
             double rDec, rPre; string powerRule;
             double uDecS = StatePowerRules.PhaseUtilisation(pm, "decode"), uPreS = StatePowerRules.PhaseUtilisation(pm, "prefill");
             if (double.IsNaN(uDecS)) uDecS = pm.States.Max(s => StatePowerRules.Utilisation(s.MeanWatts, pm.GpuCount, pm.Configuration.IdleWattsPerGpu, pm.Configuration.TdpWattsPerGpu));
             var family = src.Where(s => s.Gpu.Name == gpuT.Name).GroupBy(s => s.Tp).Select(g => g.First()).ToList();
-            double tpDist = Doublings(primary.Tp, target.TensorParallel);
             bool scaleIdleStates;
             if (fig != null)
             {
@@ -122,18 +192,19 @@ namespace PowerTrace.Core.Derivation
                 primary.Gpu.Name, pm.Configuration.IdleWattsPerGpu, pm.Configuration.TdpWattsPerGpu, gpuT.Name, idleT,
                 fig != null ? fig.Source : gpuT.IdleWattsMeasured ? "measured, GPU catalog" : "estimated, GPU catalog", tdpT, target.GpuCount));
             notes.Add(powerRule);
-            var states = new List<PowerState>();
+            states = new List<PowerState>();
             foreach (var s in pm.States)
             {
                 string ph = StatePowerRules.PhaseOf(s);
                 double r = ph == "prefill" ? rPre : ph == "decode" ? rDec : scaleIdleStates ? rDec : 1.0;
                 states.Add(StatePowerRules.Map(s, pm, r, idleT, tdpT, target.GpuCount));
             }
-            var transitions = pm.Transitions;
+            transitions = pm.Transitions;
             if (fig != null && double.IsNaN(uPreS))
             {
                 double uPreT = (fig.PrefillWatts - idleT) / rangeT;
-                double maxU = states.Max(s => StatePowerRules.Utilisation(s.MeanWatts, target.GpuCount, idleT, tdpT));
+                double idleL = idleT, tdpL = tdpT;
+                double maxU = states.Max(s => StatePowerRules.Utilisation(s.MeanWatts, target.GpuCount, idleL, tdpL));
                 if (uPreT > maxU + 0.05)
                 {
                     var topBusy = states.Where(s => StatePowerRules.PhaseOf(s) != "idle").DefaultIfEmpty(states[states.Count - 1]).OrderBy(s => s.MeanWatts).Last();
@@ -146,29 +217,37 @@ namespace PowerTrace.Core.Derivation
                 }
             }
 
-            // Band.
-            bool gpuChanged = primary.Gpu.Name != gpuT.Name;
-            double sizeDist = Doublings(primary.Parameters, target.Parameters);
-            var band = UncertaintyBand.Of(
-                UncertaintyBand.Idle(!gpuChanged, fig != null || gpuT.IdleWattsMeasured),
-                UncertaintyBand.Dynamic(tpDist, sizeDist, gpuChanged, fig != null),
-                UncertaintyBand.Rate(Math.Max(pre.ResidualRelative, dec.ResidualRelative), Math.Max(pre.TpDistanceDoublings, dec.TpDistanceDoublings),
-                    Math.Max(pre.SizeDistanceDoublings, dec.SizeDistanceDoublings), pre.Transferred || dec.Transferred));
-            notes.Add("Band: " + band + Fmt(" ({0:0.#} TP and {1:0.#} size doublings from the primary source{2}).", tpDist, sizeDist, gpuChanged ? ", other GPU type" : ""));
-            if (target.LayersEstimated) notes.Add(Fmt("Layers {0} estimated from the size (32 · (P / 8 B)^0.42); give -Layers to fix it.", target.Layers));
-            foreach (var s in src) if (s.SizeNote.Length > 0) notes.Add(s.SizeNote);
+            return fig != null;
+        }
 
-            var sb = new StringBuilder();
-            if (!string.IsNullOrEmpty(options.Note)) sb.AppendLine(options.Note);
-            sb.AppendLine(Fmt("Derived for {0} from {1} source model(s); primary: {2}.", target, src.Count, pm.Configuration));
-            foreach (var n in notes) sb.AppendLine(n);
-            sb.Append("Transitions: kept from the primary source (contexts are absolute work units).");
-            // Same GPU as the primary source: keep its spelling, so the derived model pairs with that GPU's recordings.
-            string gpuName = gpuT.Name; // the catalog name: GPU names are compared through the catalog, so it pairs with any spelling of the source's GPU
-            var config = new ModelConfiguration(gpuName, target.GpuCount, target.ModelName, target.TensorParallel, idleT, tdpT);
-            var prov = new ModelProvenance(src.SelectMany(s => s.Model.Provenance.Traces).ToList(), options.CreatedUtc ?? DateTime.UtcNow, PowerModelFitter.ToolVersion, sb.ToString(), band);
-            // The workload lag is the primary source's measuring pipeline (log and meter delays), not its hardware: kept.
-            return new PowerModel(config, pm.BinSeconds, states, profile, transitions, prov, pm.WorkloadLagSeconds);
+        // W2-W4: the target's work-power curve from the GPU calibration (or the source's own coefficients on the same,
+        // uncalibrated GPU) and the target model's weights.
+        private static WorkPower DeriveWorkPower(PowerModel pm, GpuSpec srcGpu, DerivationTarget target, GpuSpec gpuT, List<string> notes, out WorkPowerCoefficients coef)
+        {
+            var sw = pm.WorkPower!;
+            coef = WorkPowerCalibration.For(gpuT);
+            bool sameGpu = srcGpu.Name == gpuT.Name;
+            double idle, busy, perTb, perTf, ceiling;
+            if (sameGpu)
+            {
+                // The source measured (or was derived for) this very GPU: its coefficients are the closest evidence.
+                idle = sw.IdleWattsPerGpu; busy = sw.BusyWattsPerGpu; perTb = sw.WattsPerTBps; perTf = sw.WattsPerTflops; ceiling = sw.CeilingWattsPerGpu;
+                coef = new WorkPowerCoefficients(gpuT.Name, idle, busy, perTb, perTf, ceiling, true, "the source model's coefficients (same GPU)");
+            }
+            else { idle = coef.IdleWattsPerGpu; busy = coef.BusyWattsPerGpu; perTb = coef.WattsPerTBps; perTf = coef.WattsPerTflops; ceiling = coef.CeilingWattsPerGpu; }
+            double share = target.TensorParallel > 0 ? (double)target.GpuCount / target.TensorParallel : 1.0; // replicas × the whole model
+            double weightBytes = target.BytesPerParameter * target.Parameters * share;
+            double active = Math.Min(1.0, target.ActiveParameters / target.Parameters);
+            // Reference mean: the source's training mean above idle, scaled by the busy ratio (a rough figure for the constant-mean baseline).
+            double srcDyn = (sw.BusyWattsPerGpu - sw.IdleWattsPerGpu) * pm.GpuCount, dstDyn = (busy - idle) * target.GpuCount;
+            double refMean = double.IsNaN(sw.ReferenceMeanWatts) ? double.NaN
+                : idle * target.GpuCount + (sw.ReferenceMeanWatts - sw.NodeIdleWatts) * (srcDyn > 1e-6 ? dstDyn / srcDyn : 1);
+            string how = Fmt("W2 work power (energy roofline, Choi et al. IPDPS 2013): node W = GPUs·(idle·(1−φ) + busy·φ) + W/TB/s·HBM traffic + W/TFLOP/s·arithmetic, capped at GPUs·ceiling; {0} ({1}).", coef, coef.Source);
+            notes.Add(how);
+            double meter = sameGpu ? sw.MeterSeconds : WorkPowerCalibration.MeterSecondsFor(gpuT);
+            notes.Add(Fmt("W3 work of the target: {0:0.#} GB of weights ({1:0.###} active share), {2:0.##} GFLOP per token; meter {3} (nvidia-smi power.draw: instantaneous on GA100 and older, a 1 s average on other Ampere and newer GPUs).",
+                weightBytes / 1e9, active, 2 * target.ActiveParameters / 1e9, meter == 0 ? "instantaneous" : meter + " s average"));
+            return new WorkPower(target.GpuCount, idle, busy, perTb, perTf, ceiling, meter, weightBytes, active, 2 * target.ActiveParameters * share, refMean, how);
         }
 
         private static double PlainScale(ServingPhase phase, Source s, DerivationTarget t, DerivationOptions o)

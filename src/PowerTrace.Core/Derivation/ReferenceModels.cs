@@ -20,10 +20,20 @@ namespace PowerTrace.Core.Derivation
             ModelName = m.Configuration.ModelName ?? "";
             BytesPerParameter = bytesPerParameter;
             IdleWatts = m.IdleWatts;
-            var dec = m.States.Where(s => StatePowerRules.PhaseOf(s) == "decode").ToList();
-            DecodeWatts = dec.Count > 0 ? dec.Sum(s => s.Share * s.MeanWatts) / dec.Sum(s => s.Share) : double.NaN;
-            var pre = m.States.Where(s => StatePowerRules.PhaseOf(s) == "prefill").ToList();
-            PrefillWatts = pre.Count > 0 ? pre.Max(s => s.MeanWatts) : double.NaN;
+            if (m.WorkPower != null)
+            {
+                // The curve at two operating points: decoding a batch of 8 at the profile's step time, and prefilling at full rate.
+                var p = m.ServingProfile;
+                DecodeWatts = m.WorkPower.NodeWatts(1, 0, 8, 1 / p.DecodeStepSeconds(8), p.MaxBatchedPromptTokens);
+                PrefillWatts = m.WorkPower.PrefillPhaseWatts(p);
+            }
+            else
+            {
+                var dec = m.States.Where(s => StatePowerRules.PhaseOf(s) == "decode").ToList();
+                DecodeWatts = dec.Count > 0 ? dec.Sum(s => s.Share * s.MeanWatts) / dec.Sum(s => s.Share) : double.NaN;
+                var pre = m.States.Where(s => StatePowerRules.PhaseOf(s) == "prefill").ToList();
+                PrefillWatts = pre.Count > 0 ? pre.Max(s => s.MeanWatts) : double.NaN;
+            }
             PrefillTokensPerSecond = m.ServingProfile.PrefillTokensPerSecond;
             DecodeStepsPerSecond = m.ServingProfile.DecodeStepsPerSecond;
             Uncertainty = m.Provenance.Uncertainty;
@@ -44,9 +54,9 @@ namespace PowerTrace.Core.Derivation
         public double BytesPerParameter { get; }
         /// <summary>Node idle power, watts.</summary>
         public double IdleWatts { get; }
-        /// <summary>Node power while decoding (share-weighted over the decode states), watts.</summary>
+        /// <summary>Node power while decoding: the work-power curve at a batch of 8 (or the share-weighted decode states of a model without one), watts.</summary>
         public double DecodeWatts { get; }
-        /// <summary>Node power while prefilling, watts (NaN when the model has no prefill state).</summary>
+        /// <summary>Node power while prefilling at full rate (the curve; or the top prefill state), watts (NaN when unknown).</summary>
         public double PrefillWatts { get; }
         /// <summary>Prompt tokens per second of the node.</summary>
         public double PrefillTokensPerSecond { get; }
@@ -133,9 +143,9 @@ namespace PowerTrace.Core.Derivation
             {
                 var llm = LlmCatalog.TryFind(def.Model)!;
                 var gpu = GpuCatalog.Find(def.Gpu);
-                var fig = PublishedFigures.PhasePowerFor(def.Gpu)!;
-                string sources = $"Anchor: fitted to the measured RTX A6000 TP1 Llama-3.1-8B recording (LLMServingSim evaluation/power, MIT; state structure, transitions, decode rate). " +
-                                 $"Phase powers: {fig}. Rates: {PublishedFigures.SplitwisePerfSource}, {def.Gpu} anchors. GPU: {string.Join(" ", gpu.Sources)} Model: {llm.Source}" +
+                var coef = WorkPowerCalibration.For(gpu);
+                string sources = $"Anchor: fitted to the measured RTX A6000 TP1 Llama-3.1-8B recording (LLMServingSim evaluation/power, MIT; residual states, transitions). " +
+                                 $"Work power: {coef.Source}. Rates: {PublishedFigures.SplitwisePerfSource}, {def.Gpu} anchors, {ThroughputModel.DecodeStepOverheadSeconds * 1000} ms decode step overhead. GPU: {string.Join(" ", gpu.Sources)} Model: {llm.Source}" +
                                  (def.Bytes == 1 ? " Assumes 8-bit weights (BF16 weights do not fit one 80 GB GPU)." : "");
                 var opts = new DerivationOptions { CreatedUtc = anchor.Provenance.CreatedUtc, Note = $"Reference model {def.Name}. Sources: {sources}" };
                 var m = PowerModelDeriver.Derive(new[] { anchor }, new DerivationTarget(gpu, def.Tp, llm.Parameters, 0, llm.ActiveParameters, def.Bytes, llm.Name, llm.Layers), opts);

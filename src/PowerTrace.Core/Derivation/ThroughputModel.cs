@@ -47,6 +47,16 @@ namespace PowerTrace.Core.Derivation
 
         private ThroughputModel() { }
 
+        /// <summary>
+        /// Fixed time every decode step costs besides moving weights and all-reduces, seconds: the serving engine's
+        /// per-step work (scheduling, sampling, kernel launches). 4.5 ms: calibrated jointly with a common energy per byte
+        /// on the published medians of the A100 (295 W) and H100 (415 W) Qwen3-8B vLLM runs (see
+        /// <see cref="WorkPowerCalibration"/>); it is a small share of a 70B step (35-55 ms) and a third of an 8B one.
+        /// </summary>
+        public const double DecodeStepOverheadSeconds = 0.0045;
+
+        private static double Overhead(int phase) => phase == (int)ServingPhase.Decode ? DecodeStepOverheadSeconds : 0;
+
         /// <summary>Roofline seconds per unit (token for prefill, step for decode).</summary>
         public static double RooflineSeconds(ServingPhase phase, GpuSpec gpu, int tp, double activeParameters, double bytesPerParameter)
             => phase == ServingPhase.Prefill
@@ -68,7 +78,8 @@ namespace PowerTrace.Core.Derivation
                     double rate = ph == 0 ? a.PrefillTokensPerSecond : a.DecodeStepsPerSecond;
                     if (!(rate > 0) || double.IsInfinity(rate)) continue;
                     if (!m._groups[ph].TryGetValue(gpu.Name, out var g)) m._groups[ph][gpu.Name] = g = new Group { Gpu = gpu.Name };
-                    g.Points.Add((RooflineSeconds((ServingPhase)ph, gpu, a.TensorParallel, a.ActiveParameters, a.BytesPerParameter), CommRegressor(a.Layers, a.TensorParallel), 1.0 / rate, a.TensorParallel, a.Parameters));
+                    double y = Math.Max(1.0 / rate - Overhead(ph), 0.25 / rate);
+                    g.Points.Add((RooflineSeconds((ServingPhase)ph, gpu, a.TensorParallel, a.ActiveParameters, a.BytesPerParameter), CommRegressor(a.Layers, a.TensorParallel), y, a.TensorParallel, a.Parameters));
                 }
             }
             for (int ph = 0; ph < 2; ph++)
@@ -143,7 +154,7 @@ namespace PowerTrace.Core.Derivation
                 how = string.Format(CultureInfo.InvariantCulture, "no anchor on {0}: η = {1:0.###} carried over from {2}, κ = {3:0.###} µs/layer/doubling pooled",
                     gpu.Name, 1 / a, string.Join(", ", use.Select(g => g.Gpu)), k * 1e6);
             }
-            double seconds = a * x1 + k * x2;
+            double seconds = a * x1 + k * x2 + Overhead(ph);
             double dTp = pts.Min(p => Math.Abs(Math.Log(tp / (double)p.tp) / Math.Log(2)));
             double dSize = pts.Min(p => Math.Abs(Math.Log(parameters / p.p) / Math.Log(2)));
             return new RatePrediction(seconds, x1 / seconds, dTp, dSize, transferred, how, resid);

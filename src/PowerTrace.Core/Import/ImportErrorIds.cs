@@ -20,13 +20,15 @@ namespace PowerTrace.Core.Import
         public const string UnknownFormat = "UnknownFormat";
         /// <summary>A required column is not in the header (or a named column does not exist).</summary>
         public const string MissingColumn = "MissingColumn";
+        /// <summary>Two columns hold the same quantity (e.g. one engine metric under two model names), so the reader cannot tell which to use.</summary>
+        public const string DuplicateColumn = "DuplicateColumn";
         /// <summary>A row with a different number of fields than the header or column list.</summary>
         public const string WrongFieldCount = "WrongFieldCount";
         /// <summary>A requested GPU index does not occur in the file.</summary>
         public const string GpuNotFound = "GpuNotFound";
         /// <summary>A JSON line that is not a JSON object with the expected members.</summary>
         public const string InvalidJson = "InvalidJson";
-        /// <summary>A vLLM log with no periodic engine-state lines.</summary>
+        /// <summary>A vLLM log with no periodic engine-state lines, or an engine asked for that no line (or, in a Prometheus CSV, no column) has.</summary>
         public const string NoEngineState = "NoEngineState";
         /// <summary>Traces to export do not share start time and bin width.</summary>
         public const string TraceGridMismatch = "TraceGridMismatch";

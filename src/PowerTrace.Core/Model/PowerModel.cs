@@ -30,7 +30,8 @@ namespace PowerTrace.Core.Model
             ServingProfile servingProfile,
             TransitionModel transitions,
             ModelProvenance provenance,
-            double workloadLagSeconds = 0)
+            double workloadLagSeconds = 0,
+            WorkPower? workPower = null)
         {
             Configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
             if (!(binSeconds > 0) || double.IsInfinity(binSeconds))
@@ -50,6 +51,9 @@ namespace PowerTrace.Core.Model
             Provenance = provenance ?? throw new ArgumentNullException(nameof(provenance));
             WorkloadLag.Validate(workloadLagSeconds, nameof(workloadLagSeconds));
             WorkloadLagSeconds = workloadLagSeconds;
+            if (workPower != null && workPower.GpuCount != Math.Max(1, configuration.GpuCount))
+                throw new InvalidSettingException("InvalidWorkPower", nameof(workPower), $"The work-power curve is for {workPower.GpuCount} GPU(s) but the configuration has {configuration.GpuCount}.");
+            WorkPower = workPower;
             Chain = new CompiledChain(_states, transitions);
         }
 
@@ -66,7 +70,14 @@ namespace PowerTrace.Core.Model
         /// </summary>
         public double WorkloadLagSeconds { get; }
 
-        /// <summary>Operating states, sorted by mean power.</summary>
+        /// <summary>
+        /// The work-power curve (node watts from the work in flight, see <see cref="Model.WorkPower"/>), or null for a model
+        /// whose states carry absolute power levels (models saved before schema version 2, or fitted without the
+        /// configuration facts the curve needs). With a curve, state watts are offsets from it.
+        /// </summary>
+        public WorkPower? WorkPower { get; }
+
+        /// <summary>Operating states, sorted by mean power (absolute watts, or offsets from <see cref="WorkPower"/> when the model has one).</summary>
         public IReadOnlyList<PowerState> States => _states;
 
         /// <summary>Number of states.</summary>
@@ -90,11 +101,12 @@ namespace PowerTrace.Core.Model
         /// <summary>GPUs per node.</summary>
         public int GpuCount => Math.Max(1, Configuration.GpuCount);
 
-        /// <summary>Mean power over the training bins (share-weighted state means), watts.</summary>
+        /// <summary>Mean power over the training bins (share-weighted state means, or the curve's recorded reference mean), watts.</summary>
         public double TrainingMeanWatts
         {
             get
             {
+                if (WorkPower != null) return WorkPower.ReferenceMeanWatts;
                 double s = 0, w = 0;
                 foreach (var st in _states) { s += st.Share * st.MeanWatts; w += st.Share; }
                 return w > 0 ? s / w : double.NaN;

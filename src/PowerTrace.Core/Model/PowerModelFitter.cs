@@ -55,6 +55,15 @@ namespace PowerTrace.Core.Model
         /// traces (<see cref="WorkloadLag.Estimate"/>).
         /// </summary>
         public double? WorkloadLagSeconds { get; set; }
+        /// <summary>
+        /// Fit a work-power curve (<see cref="WorkPower"/>) so power within each state follows the work in flight; null or
+        /// true = when the served model's size is known (model catalog or a size in its name), false = states only.
+        /// </summary>
+        public bool? UseWorkPower { get; set; }
+        /// <summary>Bytes per weight of the served model (2 for BF16/FP16, 1 for 8-bit), for the work-power curve.</summary>
+        public double BytesPerParameter { get; set; } = 2;
+        /// <summary>Width of the power meter's trailing average, seconds (0 = instantaneous readings); null = the GPU's nvidia-smi power.draw behaviour (0 for A100, 1 s otherwise).</summary>
+        public double? MeterSeconds { get; set; }
     }
 
     /// <summary>Fits a <see cref="PowerModel"/> to measured traces and their workload features.</summary>
@@ -96,8 +105,41 @@ namespace PowerTrace.Core.Model
                 if (f.BinCount != tr.BinCount)
                     throw new InvalidSettingException("WorkloadLengthMismatch", "Requests", $"The workload of trace '{tr.Name}' covers {f.BinCount} bins but the trace has {tr.BinCount}.");
                 CheckSameConfiguration(meta, tr.Metadata, tr.Name);
-                all.AddRange(tr.Watts);
             }
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Contexts of each bin, aligned with the power they explain (logging and metering delay).
+            var contexts = new List<byte[]>(inputs.Count);
+            foreach (var inp in inputs)
+            {
+                var ctx = new byte[inp.Trace.BinCount];
+                WorkloadContext.Compute(inp.Features, ctx);
+                contexts.Add(ctx);
+            }
+            int lagBins = options.WorkloadLagSeconds.HasValue ? WorkloadLag.ToBins(options.WorkloadLagSeconds.Value, bin) : WorkloadLag.EstimateBins(inputs, contexts);
+            foreach (var ctx in contexts) WorkloadLag.Shift(ctx, lagBins);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Work power: the share of power the work in flight explains; the states model what is left.
+            TraceMetadata m0 = inputs[0].Trace.Metadata;
+            string? gpuType0 = options.GpuType ?? m0.GpuType;
+            int tp0 = options.TensorParallel ?? m0.TensorParallel;
+            int gpus0 = options.GpuCount ?? (m0.GpuCount > 0 ? m0.GpuCount : tp0 > 0 ? tp0 : 1);
+            double idlePerGpu = options.IdleWattsPerGpu ?? LongIdleMedian(inputs, contexts) / gpus0;
+            double tdpPerGpu = options.TdpWattsPerGpu ?? ModelConfiguration.KnownTdpWatts(gpuType0);
+            var work = double.IsNaN(idlePerGpu) ? null
+                : WorkPowerFitter.TryFit(inputs, lagBins, profile, options, gpuType0, gpus0, tp0, options.ModelName ?? m0.ModelName, idlePerGpu, tdpPerGpu);
+            var values = new List<double[]>(inputs.Count);
+            for (int t = 0; t < inputs.Count; t++)
+            {
+                var w = inputs[t].Trace.Watts;
+                if (work == null) { values.Add(w); continue; }
+                var e = work.Expected[t];
+                var r = new double[w.Length];
+                for (int i = 0; i < w.Length; i++) r[i] = w[i] - e[i];
+                values.Add(r);
+            }
+            foreach (var v in values) all.AddRange(v);
             cancellationToken.ThrowIfCancellationRequested();
 
             var rng = new Rng(options.Seed);
@@ -110,21 +152,13 @@ namespace PowerTrace.Core.Model
             // Label bins; drop components that label no bin.
             int k0 = gmm.Count;
             var labels = new List<int[]>(inputs.Count);
-            var contexts = new List<byte[]>(inputs.Count);
             var used = new long[k0];
-            foreach (var inp in inputs)
+            foreach (var w in values)
             {
-                var w = inp.Trace.Watts;
                 var lab = new int[w.Length];
                 for (int i = 0; i < w.Length; i++) { lab[i] = gmm.Classify(w[i]); if (lab[i] >= 0) used[lab[i]]++; }
                 labels.Add(lab);
-                var ctx = new byte[w.Length];
-                WorkloadContext.Compute(inp.Features, ctx);
-                contexts.Add(ctx);
             }
-            // Align the workload with the power it explains (logging and metering delay), then label.
-            int lagBins = options.WorkloadLagSeconds.HasValue ? WorkloadLag.ToBins(options.WorkloadLagSeconds.Value, bin) : WorkloadLag.EstimateBins(inputs, contexts);
-            foreach (var ctx in contexts) WorkloadLag.Shift(ctx, lagBins);
             var remap = new int[k0];
             int k = 0;
             for (int j = 0; j < k0; j++) remap[j] = used[j] > 0 ? k++ : -1;
@@ -136,7 +170,7 @@ namespace PowerTrace.Core.Model
             for (int s = 0; s < k; s++) { mn[s] = double.PositiveInfinity; mx[s] = double.NegativeInfinity; }
             for (int t = 0; t < inputs.Count; t++)
             {
-                var w = inputs[t].Trace.Watts; var lab = labels[t]; var f = inputs[t].Features; var ctx = contexts[t];
+                var w = values[t]; var lab = labels[t]; var f = inputs[t].Features; var ctx = contexts[t];
                 for (int i = 0; i < w.Length; i++)
                 {
                     int s = lab[i];
@@ -153,14 +187,14 @@ namespace PowerTrace.Core.Model
             var ss = new double[k];
             for (int t = 0; t < inputs.Count; t++)
             {
-                var w = inputs[t].Trace.Watts; var lab = labels[t];
+                var w = values[t]; var lab = labels[t];
                 for (int i = 0; i < w.Length; i++) if (lab[i] >= 0) { double d = w[i] - mean[lab[i]]; ss[lab[i]] += d * d; }
             }
             for (int s = 0; s < k; s++) sd[s] = cnt[s] > 1 ? Math.Sqrt(ss[s] / cnt[s]) : 0;
             var sxy = new double[k]; var sxx = new double[k]; var syy = new double[k]; var pairs = new long[k];
             for (int t = 0; t < inputs.Count; t++)
             {
-                var w = inputs[t].Trace.Watts; var lab = labels[t];
+                var w = values[t]; var lab = labels[t];
                 for (int i = 1; i < w.Length; i++)
                 {
                     int s = lab[i];
@@ -182,7 +216,7 @@ namespace PowerTrace.Core.Model
             cancellationToken.ThrowIfCancellationRequested();
             var transitions = TransitionModel.Learn(k, labels, contexts);
 
-            var config = BuildConfiguration(inputs, contexts, states, options);
+            var config = BuildConfiguration(inputs, idlePerGpu, options);
             var traces = new List<TrainingTrace>();
             foreach (var inp in inputs)
             {
@@ -190,8 +224,8 @@ namespace PowerTrace.Core.Model
                 string? file = tr.Metadata.SourceFiles.Count > 0 ? tr.Metadata.SourceFiles[0] : null;
                 traces.Add(new TrainingTrace(tr.Name, file, inp.WorkloadFile, tr.StartUtc, tr.EndUtc, tr.BinCount, tr.ValidBinCount));
             }
-            var prov = new ModelProvenance(traces, DateTime.UtcNow, ToolVersion);
-            return new PowerModel(config, bin, states, profile, transitions, prov, lagBins * bin);
+            var prov = new ModelProvenance(traces, DateTime.UtcNow, ToolVersion, work?.Note);
+            return new PowerModel(config, bin, states, profile, transitions, prov, lagBins * bin, work?.Power);
         }
 
         /// <summary>A measured bin: not NaN (a gap) and not infinite (a corrupt reading, treated as a gap).</summary>
@@ -224,37 +258,45 @@ namespace PowerTrace.Core.Model
             return names;
         }
 
-        private static ModelConfiguration BuildConfiguration(IReadOnlyList<PowerModelTrainingInput> inputs, List<byte[]> contexts, PowerState[] states, PowerModelFitOptions o)
+        // Median node power of the bins long after (or before) any work: the idle level. NaN when there are none.
+        private static double LongIdleMedian(IReadOnlyList<PowerModelTrainingInput> inputs, List<byte[]> contexts)
+        {
+            // Median, not mean: a few bins where the workload log and the power disagree at a transition
+            // (onsets the lag correction leaves misaligned) must not raise the idle level.
+            var v = new List<double>();
+            for (int t = 0; t < inputs.Count; t++)
+            {
+                var w = inputs[t].Trace.Watts; var c = contexts[t];
+                for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.LongIdle && IsFinite(w[i])) v.Add(w[i]);
+            }
+            if (v.Count == 0)
+            {
+                // No long-idle bin: the lowest decile of all bins.
+                foreach (var inp in inputs) foreach (double x in inp.Trace.Watts) if (IsFinite(x)) v.Add(x);
+                if (v.Count == 0) return double.NaN;
+                v.Sort();
+                return v[v.Count / 20];
+            }
+            v.Sort();
+            int mid = v.Count / 2;
+            return v.Count % 2 == 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid]);
+        }
+
+        private static ModelConfiguration BuildConfiguration(IReadOnlyList<PowerModelTrainingInput> inputs, double idlePerGpu, PowerModelFitOptions o)
         {
             TraceMetadata m = inputs[0].Trace.Metadata;
             string? gpuType = Hardware.GpuCatalog.CanonicalName(o.GpuType ?? m.GpuType);
             int tp = o.TensorParallel ?? m.TensorParallel;
             int gpus = o.GpuCount ?? (m.GpuCount > 0 ? m.GpuCount : tp > 0 ? tp : 1);
             string? modelName = o.ModelName ?? m.ModelName;
-            double idle;
-            if (o.IdleWattsPerGpu.HasValue) idle = o.IdleWattsPerGpu.Value;
-            else
-            {
-                // Median, not mean: a few bins where the workload log and the power disagree at a transition
-                // (onsets the lag correction leaves misaligned) must not raise the idle level.
-                var v = new List<double>();
-                for (int t = 0; t < inputs.Count; t++)
-                {
-                    var w = inputs[t].Trace.Watts; var c = contexts[t];
-                    for (int i = 0; i < w.Length; i++) if (c[i] == WorkloadContext.LongIdle && IsFinite(w[i])) v.Add(w[i]);
-                }
-                v.Sort();
-                int mid = v.Count / 2;
-                idle = (v.Count == 0 ? states[0].MeanWatts : v.Count % 2 == 1 ? v[mid] : 0.5 * (v[mid - 1] + v[mid])) / gpus;
-            }
             double tdp = o.TdpWattsPerGpu ?? ModelConfiguration.KnownTdpWatts(gpuType);
             if (double.IsNaN(tdp))
             {
                 double peak = 0;
-                foreach (var st in states) peak = Math.Max(peak, st.MaxWatts);
+                foreach (var inp in inputs) foreach (double x in inp.Trace.Watts) if (IsFinite(x) && x > peak) peak = x;
                 tdp = peak / gpus;
             }
-            return new ModelConfiguration(gpuType, gpus, modelName, tp, idle, tdp);
+            return new ModelConfiguration(gpuType, gpus, modelName, tp, idlePerGpu, tdp);
         }
     }
 }

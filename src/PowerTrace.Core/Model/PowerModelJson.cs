@@ -14,12 +14,16 @@ namespace PowerTrace.Core.Model
     /// <remarks>
     /// The document (camelCase names; watts, seconds, UTC ISO-8601 times; a non-finite number is written as null):
     /// <code>
-    /// { "kind": "PowerTrace.PowerModel", "schemaVersion": 1,
+    /// { "kind": "PowerTrace.PowerModel", "schemaVersion": 2,
     ///   "configuration": { "gpuType", "gpuCount", "modelName", "tensorParallel", "idleWattsPerGpu", "tdpWattsPerGpu" },
     ///   "binSeconds": 0.25,
     ///   "workloadLagSeconds": 2.5,   // optional (absent = 0): seconds the measured power trailed the training
     ///                                // workload log; applied to contexts built from measured logs, never to emulated ones
-    ///   "states": [ { "name", "meanWatts", "stdWatts", "share", "ar1", "minWatts", "maxWatts", "binCount" } ],   // sorted by mean
+    ///   "workPower": {               // optional (schema 2; absent = states carry absolute watts): the work-power curve
+    ///     "gpuCount", "idleWattsPerGpu", "busyWattsPerGpu", "wattsPerTBps", "wattsPerTflops", "ceilingWattsPerGpu",
+    ///     "meterSeconds", "weightBytes", "activeShare", "flopsPerToken", "referenceMeanWatts", "source" },
+    ///   "states": [ { "name", "meanWatts", "stdWatts", "share", "ar1", "minWatts", "maxWatts", "binCount" } ],   // sorted by mean;
+    ///                                // offsets from the curve when "workPower" is present
     ///   "servingProfile": { "prefillTokensPerSecond", "decodeStepsPerSecond", "decodeStepSlowdownPerRequest",
     ///                       "maxConcurrentRequests", "maxBatchedPromptTokens", "interleave", "learnedFrom", "prefillRateIsLowerBound" },
     ///   "transitions": { "contextScheme", "contextCount", "contextBinCounts": [c],
@@ -30,6 +34,7 @@ namespace PowerTrace.Core.Model
     ///                   "startUtc", "endUtc", "binCount", "validBinCount" } ] } }
     /// </code>
     /// Numbers are written in shortest round-trip form, so Save then Load gives back the same model exactly.
+    /// Version 1 documents (no work-power curve) are still read.
     /// </remarks>
     public static class PowerModelJson
     {
@@ -37,7 +42,10 @@ namespace PowerTrace.Core.Model
         public const string Kind = "PowerTrace.PowerModel";
 
         /// <summary>Schema version this library writes and reads.</summary>
-        public const int SchemaVersion = 1;
+        public const int SchemaVersion = 2;
+
+        /// <summary>Oldest schema version this library reads.</summary>
+        public const int OldestSchemaVersion = 1;
 
         /// <summary>Writes the model to <paramref name="path"/> (through a temporary file, then a move).</summary>
         public static void Save(PowerModel model, string path)
@@ -84,6 +92,24 @@ namespace PowerTrace.Core.Model
             w.WriteEndObject();
             Num(w, "binSeconds", model.BinSeconds);
             w.WriteNumber("workloadLagSeconds", model.WorkloadLagSeconds);
+            if (model.WorkPower != null)
+            {
+                var wp = model.WorkPower;
+                w.WriteStartObject("workPower");
+                w.WriteNumber("gpuCount", wp.GpuCount);
+                Num(w, "idleWattsPerGpu", wp.IdleWattsPerGpu);
+                Num(w, "busyWattsPerGpu", wp.BusyWattsPerGpu);
+                Num(w, "wattsPerTBps", wp.WattsPerTBps);
+                Num(w, "wattsPerTflops", wp.WattsPerTflops);
+                Num(w, "ceilingWattsPerGpu", wp.CeilingWattsPerGpu);
+                Num(w, "meterSeconds", wp.MeterSeconds);
+                Num(w, "weightBytes", wp.WeightBytes);
+                Num(w, "activeShare", wp.ActiveShare);
+                Num(w, "flopsPerToken", wp.FlopsPerToken);
+                Num(w, "referenceMeanWatts", wp.ReferenceMeanWatts);
+                w.WriteString("source", wp.Source);
+                w.WriteEndObject();
+            }
             w.WriteStartArray("states");
             foreach (var s in model.States)
             {
@@ -199,8 +225,8 @@ namespace PowerTrace.Core.Model
                     throw new InputFormatException("NotAPowerModel", source, 0, "kind", $"The file is JSON but not a PowerTrace power model (no \"kind\": \"{Kind}\").");
                 if (!root.TryGetProperty("schemaVersion", out var ver) || ver.ValueKind != JsonValueKind.Number || !ver.TryGetInt32(out int v))
                     throw new InputFormatException("UnsupportedSchemaVersion", source, 0, "schemaVersion", "The model has no schema version.");
-                if (v != SchemaVersion)
-                    throw new InputFormatException("UnsupportedSchemaVersion", source, 0, "schemaVersion", $"The model has schema version {v}; this version of PowerTrace reads version {SchemaVersion}.");
+                if (v < OldestSchemaVersion || v > SchemaVersion)
+                    throw new InputFormatException("UnsupportedSchemaVersion", source, 0, "schemaVersion", $"The model has schema version {v}; this version of PowerTrace reads versions {OldestSchemaVersion} to {SchemaVersion}.");
                 try
                 {
                     return Read(root);
@@ -218,6 +244,11 @@ namespace PowerTrace.Core.Model
             var config = new ModelConfiguration(Str(c, "gpuType"), Int(c, "gpuCount"), Str(c, "modelName"), Int(c, "tensorParallel"), Dbl(c, "idleWattsPerGpu"), Dbl(c, "tdpWattsPerGpu"));
             double bin = Dbl(root, "binSeconds");
             double lag = root.TryGetProperty("workloadLagSeconds", out var le) && le.ValueKind == JsonValueKind.Number ? le.GetDouble() : 0.0;
+            WorkPower? work = null;
+            if (root.TryGetProperty("workPower", out var we) && we.ValueKind == JsonValueKind.Object)
+                work = new WorkPower(Int(we, "gpuCount"), Dbl(we, "idleWattsPerGpu"), Dbl(we, "busyWattsPerGpu"), Dbl(we, "wattsPerTBps"), Dbl(we, "wattsPerTflops"),
+                    Dbl(we, "ceilingWattsPerGpu"), Dbl(we, "meterSeconds"), Dbl(we, "weightBytes"), Dbl(we, "activeShare"), Dbl(we, "flopsPerToken"),
+                    Dbl(we, "referenceMeanWatts"), Str(we, "source") ?? "");
             var states = new List<PowerState>();
             foreach (var s in Arr(root, "states").EnumerateArray())
                 states.Add(new PowerState(states.Count, Str(s, "name") ?? "", Dbl(s, "meanWatts"), Dbl(s, "stdWatts"), Dbl(s, "share"), Dbl(s, "ar1"), Dbl(s, "minWatts"), Dbl(s, "maxWatts"), Long(s, "binCount")));
@@ -257,7 +288,7 @@ namespace PowerTrace.Core.Model
                 unc = new ModelUncertainty(Dbl(ue, "idleRelative"), Dbl(ue, "dynamicRelative"), Dbl(ue, "rateRelative"),
                     (ModelBound)Enum.Parse(typeof(ModelBound), Str(ue, "bound") ?? nameof(ModelBound.Central)));
             var prov = new ModelProvenance(traces, Date(pr, "createdUtc"), Str(pr, "toolVersion") ?? "", Str(pr, "derivation"), unc);
-            return new PowerModel(config, bin, states, profile, transitions, prov, lag);
+            return new PowerModel(config, bin, states, profile, transitions, prov, lag, work);
         }
 
         private static void WriteStr(Utf8JsonWriter w, string name, string? value)

@@ -8,7 +8,7 @@ namespace PowerTrace.Core.Model
 {
     /// <summary>
     /// Per-thread synthesis engine of a <see cref="PowerModel"/>: runs the serving emulator straight into
-    /// per-bin context ids (<see cref="ServingEmulator.EmulateContexts"/>), then samples the state chain and the
+    /// per-bin context ids (<see cref="ServingEmulator.EmulateContexts(ServerWorkload, double, int, byte[], WorkPower, float[], float[])"/>), then samples the state chain and the
     /// AR(1) power within each state, whole-horizon or block by block (<see cref="IBlockServerSynthesizer"/>).
     /// Not thread-safe: create one per worker. Allocates nothing per call once its buffers have grown.
     /// </summary>
@@ -28,6 +28,12 @@ namespace PowerTrace.Core.Model
         private const byte Mixed = 0xFF;
         private readonly float[] _par;  // [state*8 + {mu, sd, phi, innov, min, max}]: one cache line per state
         private byte[] _contexts = Array.Empty<byte>();
+        // Work-power curve of the model (null: states carry absolute watts) and each bin's metered curve watts.
+        private readonly WorkPower? _power;
+        private float[] _expected = Array.Empty<float>();
+        private float[] _prefillShare = Array.Empty<float>();
+        private readonly float _ceiling, _prefillWatts;
+        private Rng _meterRng; // instantaneous meter: which part of each bin the reading falls in (forked, not drawn from the chain's stream)
         // Chain state of the server begun last (block mode).
         private Rng _rng;
         private int _n, _pos, _state;
@@ -47,6 +53,9 @@ namespace PowerTrace.Core.Model
                 _par[st * 8 + 3] = _c.Innov[st]; _par[st * 8 + 4] = _c.Min[st]; _par[st * 8 + 5] = _c.Max[st];
             }
             _guide = BuildGuide(_c);
+            _power = model.WorkPower;
+            _ceiling = _power != null ? (float)_power.NodeCeilingWatts : float.MaxValue;
+            _prefillWatts = _power != null ? (float)_power.PrefillPhaseWatts(model.ServingProfile) : 0f;
         }
 
         // The state the sampler's row search picks for draw u (first s with u < row[s]; K when none).
@@ -88,7 +97,9 @@ namespace PowerTrace.Core.Model
         {
             int n = gpuWatts.Length;
             EmulateContexts(work, n);
+            _meterRng = rng.Fork(MeterSalt);
             Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, gpuWatts);
+            if (_power != null) AddExpected(0, gpuWatts.Slice(0, n));
         }
 
         /// <summary>Starts a server for block-wise synthesis (see <see cref="IBlockServerSynthesizer"/>).</summary>
@@ -96,6 +107,7 @@ namespace PowerTrace.Core.Model
         {
             if (binCount < 0) throw new ArgumentOutOfRangeException(nameof(binCount));
             EmulateContexts(work, binCount);
+            _meterRng = rng.Fork(MeterSalt);
             _rng = rng; _n = binCount; _pos = 0; _state = 0; _z = 0;
         }
 
@@ -106,15 +118,49 @@ namespace PowerTrace.Core.Model
             if (len > _n - _pos) throw new ArgumentException($"Only {_n - _pos} bins are left of this server.", nameof(gpuWatts));
             if (len == 0) return;
             SampleRange(_contexts, _pos, len, gpuWatts);
+            if (_power != null) AddExpected(_pos, gpuWatts.Slice(0, len));
             _pos += len;
         }
+
+        private const ulong MeterSalt = 0x6D65746572UL; // "meter"
+
+        // Adds the metered curve watts of bins [start, start + out.Length) to the sampled residuals, kept in [0, ceiling].
+        // An instantaneous meter reads the prefill phase or the rest of each bin (one forked draw per bin).
+        private void AddExpected(int start, Span<float> output)
+        {
+            var e = _expected;
+            float cap = _ceiling;
+            if (_power!.InstantaneousMeter)
+            {
+                var sh = _prefillShare;
+                float pre = _prefillWatts;
+                for (int i = 0; i < output.Length; i++)
+                {
+                    double u = _meterRng.NextDouble();
+                    float v = output[i] + WorkPower.PointReading(e[start + i], sh[start + i], pre, u);
+                    output[i] = v < 0f ? 0f : v > cap ? cap : v;
+                }
+                return;
+            }
+            for (int i = 0; i < output.Length; i++)
+            {
+                float v = output[i] + e[start + i];
+                output[i] = v < 0f ? 0f : v > cap ? cap : v;
+            }
+        }
+
+        /// <summary>The metered work-power watts of the bins emulated last (empty for a model without a curve); for tests and diagnostics.</summary>
+        public ReadOnlySpan<float> LastExpectedWatts(int binCount) => _power == null ? ReadOnlySpan<float>.Empty : new ReadOnlySpan<float>(_expected, 0, binCount);
 
         // Emulated contexts describe the work at the instant it runs, which is what the lag-corrected training
         // contexts describe: the model's WorkloadLagSeconds (a logging/metering delay) is deliberately not applied here.
         private void EmulateContexts(ServerWorkload work, int n)
         {
             if (_contexts.Length < n) _contexts = new byte[Math.Max(n, _contexts.Length * 2)];
-            _emulator.EmulateContexts(work, _model.BinSeconds, n, _contexts);
+            if (_power == null) { _emulator.EmulateContexts(work, _model.BinSeconds, n, _contexts); return; }
+            if (_expected.Length < n) { _expected = new float[Math.Max(n, _expected.Length * 2)]; _prefillShare = new float[_expected.Length]; }
+            _emulator.EmulateContexts(work, _model.BinSeconds, n, _contexts, _power, _expected, _prefillShare);
+            _power.ApplyMeter(new Span<float>(_expected, 0, n), _model.BinSeconds);
         }
 
         /// <summary>
@@ -142,8 +188,19 @@ namespace PowerTrace.Core.Model
             if (watts.Length < n) throw new ArgumentException($"The output span holds {watts.Length} bins; {n} are needed.", nameof(watts));
             if (_contexts.Length < n) _contexts = new byte[Math.Max(n, _contexts.Length * 2)];
             WorkloadContext.Compute(features, _contexts);
-            WorkloadLag.Shift(new Span<byte>(_contexts, 0, n), WorkloadLag.ToBins(workloadLagSeconds, _model.BinSeconds));
+            int lagBins = WorkloadLag.ToBins(workloadLagSeconds, _model.BinSeconds);
+            WorkloadLag.Shift(new Span<byte>(_contexts, 0, n), lagBins);
+            _meterRng = rng.Fork(MeterSalt);
             Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, watts);
+            if (_power != null)
+            {
+                if (_expected.Length < n) { _expected = new float[Math.Max(n, _expected.Length * 2)]; _prefillShare = new float[_expected.Length]; }
+                _power.FromFeatures(features, _model.ServingProfile, _expected);
+                WorkPower.PrefillShare(features, _model.ServingProfile, _prefillShare);
+                WorkloadLag.Shift(new Span<float>(_expected, 0, n), lagBins);
+                WorkloadLag.Shift(new Span<float>(_prefillShare, 0, n), lagBins);
+                AddExpected(0, watts.Slice(0, n));
+            }
         }
 
         /// <summary>Samples the chain over a sequence of context ids (one per bin).</summary>

@@ -141,6 +141,11 @@ namespace PowerTrace.Core.Model
         private double _invBs;
         private double _a, _w, _p, _d;
         private long _sinceBusy;
+        // Optional work-power output: per-bin expected node watts (before the meter).
+        private WorkPower? _power;
+        private float[]? _expected, _prefillShare;
+        private double _promptPerStep, _invPrefillRate;
+        private double _busy, _dt, _steps; // bin shares: in flight, decoding; decode steps per second × share
         private readonly int[] _edgeBins = new int[WorkloadContext.IdleEdgesSeconds.Length];
 
         /// <summary>Bin width, seconds.</summary>
@@ -150,9 +155,22 @@ namespace PowerTrace.Core.Model
         public double HorizonSeconds => _horizon;
 
         /// <summary>Starts a sequence of <paramref name="binCount"/> bins written to <paramref name="output"/>.</summary>
-        public void Reset(double binSeconds, int binCount, byte[] output)
+        public void Reset(double binSeconds, int binCount, byte[] output) => Reset(binSeconds, binCount, output, null, null, 0, null, 0);
+
+        /// <summary>
+        /// Starts a sequence that also writes each bin's expected node watts of <paramref name="power"/> (before the
+        /// meter) to <paramref name="expected"/>; <paramref name="promptTokensPerStep"/> is the chunked-prefill budget.
+        /// </summary>
+        public void Reset(double binSeconds, int binCount, byte[] output, WorkPower? power, float[]? expected, double promptTokensPerStep,
+            float[]? prefillShare, double prefillTokensPerSecond)
         {
+            if (power != null && (prefillShare == null || prefillShare.Length < binCount)) throw new ArgumentException("The prefill-share buffer is too short.", nameof(prefillShare));
+            _prefillShare = power != null ? prefillShare : null;
+            _invPrefillRate = prefillTokensPerSecond > 0 ? 1.0 / prefillTokensPerSecond : 0;
             if (output.Length < binCount) throw new ArgumentException("The context buffer is too short.", nameof(output));
+            if (power != null && (expected == null || expected.Length < binCount)) throw new ArgumentException("The expected-watts buffer is too short.", nameof(expected));
+            _power = power; _expected = power != null ? expected : null; _promptPerStep = promptTokensPerStep;
+            _busy = _dt = _steps = 0;
             _out = output; _n = binCount; _cur = 0; _bs = binSeconds; _horizon = binCount * binSeconds;
             _inv = (float)(1.0 / binSeconds);
             _invBs = 1.0 / binSeconds;
@@ -165,7 +183,10 @@ namespace PowerTrace.Core.Model
         /// Adds an interval [t0, t1) (seconds from bin 0, not before the previous interval's end) with constant
         /// active, queued and decoding request counts and prompt tokens prefilled per bin width.
         /// </summary>
-        public void Add(double t0, double t1, int active, int queued, int decode, double promptPerBin)
+        public void Add(double t0, double t1, int active, int queued, int decode, double promptPerBin) => Add(t0, t1, active, queued, decode, promptPerBin, 0);
+
+        /// <summary>As <see cref="Add(double, double, int, int, int, double)"/>, with the decode steps per second over the interval (work power).</summary>
+        public void Add(double t0, double t1, int active, int queued, int decode, double promptPerBin, double stepsPerSecond)
         {
             if (t0 < 0) t0 = 0;
             if (t1 > _horizon) t1 = _horizon;
@@ -175,14 +196,17 @@ namespace PowerTrace.Core.Model
             if (b0 >= _n) return;
             if (b1 > _n) b1 = _n;
             if (b0 > _cur) Advance(b0);
+            bool power = _power != null;
             if (b0 == b1)
             {
                 double f = x1 - x0;
                 _a += active * f; _w += queued * f; _d += decode * f; _p += promptPerBin * f;
+                if (power) { _busy += f; if (decode > 0) _dt += f; _steps += stepsPerSecond * f; }
                 return;
             }
             double f0 = (b0 + 1) - x0;
             _a += active * f0; _w += queued * f0; _d += decode * f0; _p += promptPerBin * f0;
+            if (power) { _busy += f0; if (decode > 0) _dt += f0; _steps += stepsPerSecond * f0; }
             FinishBin();
             if (b1 > b0 + 1)
             {
@@ -191,6 +215,12 @@ namespace PowerTrace.Core.Model
                 else
                 {
                     FillRun(b0 + 1, b1, c);
+                    if (power)
+                    {
+                        float e = (float)_power!.NodeWatts(1, promptPerBin * _invBs, decode, stepsPerSecond, _promptPerStep);
+                        new Span<float>(_expected!, b0 + 1, b1 - b0 - 1).Fill(e);
+                        new Span<float>(_prefillShare!, b0 + 1, b1 - b0 - 1).Fill((float)Math.Min(1.0, promptPerBin * _invBs * _invPrefillRate));
+                    }
                     _sinceBusy = 0;
                 }
             }
@@ -198,7 +228,11 @@ namespace PowerTrace.Core.Model
             if (b1 < _n)
             {
                 double f1 = x1 - b1;
-                if (f1 > 0) { _a = active * f1; _w = queued * f1; _d = decode * f1; _p = promptPerBin * f1; }
+                if (f1 > 0)
+                {
+                    _a = active * f1; _w = queued * f1; _d = decode * f1; _p = promptPerBin * f1;
+                    if (power) { _busy = f1; _dt = decode > 0 ? f1 : 0; _steps = stepsPerSecond * f1; }
+                }
             }
         }
 
@@ -234,6 +268,13 @@ namespace PowerTrace.Core.Model
         {
             if (_cur >= _n) return;
             byte c = WorkloadContext.BusyOf((float)_a, (float)_w, (float)_p, (float)_d, _inv);
+            if (_power != null)
+            {
+                _expected![_cur] = c == 255 ? (float)_power.NodeIdleWatts
+                    : (float)_power.NodeWatts(_busy, _p * _invBs, _dt > 0 ? _d / _dt : 0, _steps, _promptPerStep);
+                _prefillShare![_cur] = c == 255 ? 0f : (float)Math.Min(1.0, _p * _invBs * _invPrefillRate);
+                _busy = _dt = _steps = 0;
+            }
             _a = _w = _p = _d = 0;
             if (c != 255) { _out[_cur] = c; _sinceBusy = 0; }
             else IdleFill(_cur, _cur + 1);
@@ -244,6 +285,11 @@ namespace PowerTrace.Core.Model
         {
             if (i1 > _n) i1 = _n;
             if (i0 >= i1) return;
+            if (_power != null)
+            {
+                new Span<float>(_expected!, i0, i1 - i0).Fill((float)_power.NodeIdleWatts);
+                new Span<float>(_prefillShare!, i0, i1 - i0).Clear();
+            }
             int[] edges = _edgeBins;
             int ni = edges.Length;
             long age = _sinceBusy + 1; // age of bin i0

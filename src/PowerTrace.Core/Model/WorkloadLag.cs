@@ -147,6 +147,27 @@ namespace PowerTrace.Core.Model
             }
         }
 
+        /// <summary>As <see cref="Shift(Span{byte}, int)"/> for per-bin values (work-power watts).</summary>
+        public static void Shift(Span<float> values, int lagBins)
+        {
+            int n = values.Length;
+            if (lagBins == 0 || n == 0) return;
+            if (lagBins > 0)
+            {
+                int l = Math.Min(lagBins, n);
+                float first = values[0];
+                for (int i = n - 1; i >= l; i--) values[i] = values[i - l];
+                for (int i = 0; i < l; i++) values[i] = first;
+            }
+            else
+            {
+                int l = Math.Min(-lagBins, n);
+                float last = values[n - 1];
+                for (int i = 0; i < n - l; i++) values[i] = values[i + l];
+                for (int i = n - l; i < n; i++) values[i] = last;
+            }
+        }
+
         private static double Median(List<double> v)
         {
             v.Sort();

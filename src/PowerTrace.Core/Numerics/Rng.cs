@@ -42,6 +42,16 @@ namespace PowerTrace.Core.Numerics
         }
 
         /// <summary>SplitMix64 step: also a good 64-bit hash.</summary>
+        /// <summary>
+        /// An independent generator derived from this one's current state and <paramref name="salt"/>, without drawing
+        /// from this one (so the main stream's consumption is unchanged). Deterministic.
+        /// </summary>
+        public Rng Fork(ulong salt)
+        {
+            ulong x = _s0 ^ RotL(_s1, 13) ^ RotL(_s2, 29) ^ RotL(_s3, 47) ^ (salt * 0x9E3779B97F4A7C15UL);
+            return new Rng(SplitMix64(ref x));
+        }
+
         public static ulong SplitMix64(ref ulong x)
         {
             ulong z = (x += 0x9E3779B97F4A7C15UL);

@@ -4,7 +4,8 @@ namespace PowerTrace.Core.Workload
 {
     /// <summary>
     /// What a serving engine reported about itself at regular intervals (e.g. vLLM's periodic
-    /// <c>loggers.py</c> lines): running and waiting requests, token throughputs, KV-cache usage.
+    /// <c>loggers.py</c> lines, or its Prometheus metrics scraped to CSV): running and waiting requests, token
+    /// throughputs, KV-cache usage.
     /// </summary>
     /// <remarks>
     /// Times are seconds from <see cref="StartUtc"/>; sample i describes the interval ending at
@@ -22,11 +23,14 @@ namespace PowerTrace.Core.Workload
             double[] promptTokensPerSecond,
             double[] generationTokensPerSecond,
             double[] kvCacheUsagePercent,
-            string? sourceFile = null)
+            string? sourceFile = null,
+            double[]? requestsCompletedPerSecond = null)
         {
             int n = timeSeconds?.Length ?? throw new ArgumentNullException(nameof(timeSeconds));
             if (running.Length != n || waiting.Length != n || promptTokensPerSecond.Length != n
                 || generationTokensPerSecond.Length != n || kvCacheUsagePercent.Length != n)
+                throw new ArgumentException("All per-sample arrays must have the same length.");
+            if (requestsCompletedPerSecond != null && requestsCompletedPerSecond.Length != n)
                 throw new ArgumentException("All per-sample arrays must have the same length.");
             for (int i = 1; i < n; i++)
                 if (timeSeconds[i] < timeSeconds[i - 1])
@@ -42,6 +46,7 @@ namespace PowerTrace.Core.Workload
             GenerationTokensPerSecond = generationTokensPerSecond;
             KvCacheUsagePercent = kvCacheUsagePercent;
             SourceFile = sourceFile;
+            RequestsCompletedPerSecond = requestsCompletedPerSecond;
         }
 
         public string Name { get; }
@@ -59,6 +64,11 @@ namespace PowerTrace.Core.Workload
         public double[] GenerationTokensPerSecond { get; }
         /// <summary>KV-cache usage, percent.</summary>
         public double[] KvCacheUsagePercent { get; }
+        /// <summary>
+        /// Requests finished per second over the interval (Prometheus <c>request_success_total</c> as a rate), or null
+        /// when the source does not report it (vLLM's log lines do not).
+        /// </summary>
+        public double[]? RequestsCompletedPerSecond { get; }
         public string? SourceFile { get; }
         public int Count => TimeSeconds.Length;
         public double DurationSeconds => Count < 2 ? 0 : TimeSeconds[Count - 1] - TimeSeconds[0];

@@ -72,11 +72,24 @@ namespace PowerTrace.Core.Workload
         /// (intervals are binned as they are emulated; idle stretches are filled by age). O(requests + bins / 8).
         /// </summary>
         public void EmulateContexts(ServerWorkload work, double binSeconds, int binCount, byte[] contexts)
+            => EmulateContexts(work, binSeconds, binCount, contexts, null, null, null);
+
+        /// <summary>
+        /// As <see cref="EmulateContexts(ServerWorkload, double, int, byte[])"/>, also writing each bin's expected node watts of
+        /// <paramref name="power"/> (before the meter) to <paramref name="expectedWatts"/> and the share of each bin spent
+        /// prefilling to <paramref name="prefillShare"/> when <paramref name="power"/> is given.
+        /// </summary>
+        public void EmulateContexts(ServerWorkload work, double binSeconds, int binCount, byte[] contexts, Model.WorkPower? power, float[]? expectedWatts, float[]? prefillShare)
         {
             if (contexts == null) throw new ArgumentNullException(nameof(contexts));
             if (!(binSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(binSeconds));
             if (binCount < 0 || binCount > contexts.Length) throw new ArgumentOutOfRangeException(nameof(binCount));
-            _binner.Reset(binSeconds, binCount, contexts);
+            _binner.Reset(binSeconds, binCount, contexts, power, expectedWatts, _p.MaxBatchedPromptTokens, prefillShare, _p.PrefillTokensPerSecond);
+            if (power != null && binCount > 0)
+            {
+                new Span<float>(expectedWatts!, 0, binCount).Fill((float)power.NodeIdleWatts);
+                new Span<float>(prefillShare!, 0, binCount).Clear();
+            }
             Run(work, null, _binner, binCount, null, null, null);
             _binner.Finish();
         }
@@ -212,7 +225,7 @@ namespace PowerTrace.Core.Workload
                 {
                     int active = (nAdm - pHead) + d;
                     int queued = nArr - nAdm;
-                    if (active > 0 || d > 0 || queued > 0 || prefillRate > 0) ctx.Add(t, tNext, active, queued, d, prefillRate * bs);
+                    if (active > 0 || d > 0 || queued > 0 || prefillRate > 0) ctx.Add(t, tNext, active, queued, d, prefillRate * bs, stepRate);
                 }
 
                 // Advance the fluid state to tNext.

@@ -17,6 +17,12 @@ namespace PowerTrace.Core.Workload
     public static class ServingProfileLearner
     {
         /// <summary>
+        /// True when the log has measured TTFT and end-to-end latency columns (what <see cref="FromRequests"/> needs); logs
+        /// with arrivals and token counts only go through <see cref="ServingRateInference"/> with the power trace instead.
+        /// </summary>
+        public static bool HasLatency(RequestTrace log) => log != null && log.TtftSeconds != null && log.LatencySeconds != null;
+
+        /// <summary>
         /// Fits the profile to a request log with measured TTFT and end-to-end latency (least squares).
         /// </summary>
         /// <remarks>
@@ -35,7 +41,7 @@ namespace PowerTrace.Core.Workload
             if (log == null) throw new ArgumentNullException(nameof(log));
             if (log.TtftSeconds == null || log.LatencySeconds == null)
                 throw new PowerTraceException("ServingProfileNotLearnable",
-                    $"Request log '{log.Name}' has no measured time to first token and end-to-end latency; a serving profile can only be learned from a log that has both (or from an engine-state series).");
+                    $"Request log '{log.Name}' has no measured time to first token and end-to-end latency; a serving profile can only be learned from a log that has both (or from an engine-state series, or from the power trace recorded beside the log: ServingRateInference).");
             int n = log.Count;
             var use = new int[n]; int m = 0;
             for (int i = 0; i < n; i++)

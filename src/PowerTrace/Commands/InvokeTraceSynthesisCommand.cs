@@ -251,7 +251,8 @@ namespace PowerTrace.Commands
                     workload = SynthesisWorkload.Poisson(new RateSeries(RateSeries, ResolutionArgument.Seconds(RateInterval, "RateInterval")), tokens); break;
                 case ReplaySet:
                     workload = SynthesisWorkload.FromReplay(new RequestReplay(Requests, double.IsNaN(TargetRatePerSecond) ? (double?)null : TargetRatePerSecond, !NoLoop), tokens);
-                    if (Requests.StartUtc.HasValue && Requests.Count > 0) start = Requests.ArrivalUtc(0)!.Value;
+                    // Horizon second 0 is the first arrival (the alignment Test-PowerModel -Requests scores; see SingleServerReplay).
+                    start = SingleServerReplay.HorizonStartUtc(Requests) ?? start;
                     break;
                 default:
                     workload = SynthesisWorkload.Poisson(new ConstantRate(RatePerSecond), tokens); break;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using PowerTrace.Core.Derivation;
 using PowerTrace.Core.Errors;
@@ -59,9 +60,26 @@ namespace PowerTrace.Commands
         [Parameter(ParameterSetName = DeriveSet)]
         public double ActiveParameters { get; set; } = double.NaN;
 
-        /// <summary>Bytes per weight of the target (2 = BF16, 1 = 8-bit weights; default 2).</summary>
+        /// <summary>Bytes per weight of the target, or of the measured model for its work-power curve (2 = BF16, 1 = 8-bit weights; default 2).</summary>
         [Parameter(ParameterSetName = DeriveSet)]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
+        [ValidateRange(0.125, 8.0)]
         public double BytesPerParameter { get; set; } = 2;
+
+        /// <summary>Fit states only, without the work-power curve (power within a state then does not follow the work in flight).</summary>
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
+        public SwitchParameter StatesOnly { get; set; }
+
+        /// <summary>
+        /// Width of the power meter's trailing average in the training traces, seconds (0 = instantaneous readings); default: the
+        /// GPU's nvidia-smi power.draw behaviour (instantaneous on A100, a 1 s average on other Ampere and newer GPUs).
+        /// </summary>
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
+        [ValidateRange(0.0, 60.0)]
+        public double MeterSeconds { get; set; } = double.NaN;
 
         /// <summary>Transformer layers of the target model (default: from the model catalog, else estimated from the size).</summary>
         [Parameter(ParameterSetName = DeriveSet)]
@@ -76,6 +94,15 @@ namespace PowerTrace.Commands
         [Parameter(Mandatory = true, ParameterSetName = RequestsSet)]
         [ValidateNotNull]
         public RequestTrace[]? Requests { get; set; }
+
+        /// <summary>
+        /// Serving rates to search around when the request logs have no measured TTFT and end-to-end latency (e.g. the
+        /// ServingProfile of a reference model); default: derived for -GpuType/-ModelName/-TensorParallel (or the traces'
+        /// metadata) from the published rate anchors, else a generic prior.
+        /// </summary>
+        [Parameter(ParameterSetName = RequestsSet)]
+        [ValidateNotNull]
+        public ServingProfile? RatePrior { get; set; }
 
         /// <summary>Engine-state series (e.g. from Import-EngineState), one per trace, in the same order.</summary>
         [Parameter(Mandatory = true, ParameterSetName = EngineStateSet)]
@@ -133,7 +160,7 @@ namespace PowerTrace.Commands
 
         /// <summary>
         /// Seconds the measured power trails the workload log (rounded to whole bins); default: estimated from the
-        /// traces (between -4 and +8 s; reported under -Verbose). Stored in the model and applied by Test-PowerModel.
+        /// traces (between -4 and +8 s; reported under -Verbose). Stored in the model and applied by Test-PowerModel -EngineState.
         /// </summary>
         [Parameter(ParameterSetName = RequestsSet)]
         [Parameter(ParameterSetName = EngineStateSet)]
@@ -201,6 +228,9 @@ namespace PowerTrace.Commands
                     IdleWattsPerGpu = double.IsNaN(IdleWattsPerGpu) ? (double?)null : IdleWattsPerGpu,
                     TdpWattsPerGpu = double.IsNaN(TdpWattsPerGpu) ? (double?)null : TdpWattsPerGpu,
                     WorkloadLagSeconds = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds,
+                    UseWorkPower = StatesOnly.IsPresent ? false : (bool?)null,
+                    BytesPerParameter = BytesPerParameter,
+                    MeterSeconds = double.IsNaN(MeterSeconds) ? (double?)null : MeterSeconds,
                 };
                 if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
                 var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);
@@ -208,6 +238,10 @@ namespace PowerTrace.Commands
                 WriteVerbose(options.StateCount.HasValue
                     ? $"States: {model.StateCount} (fixed by -StateCount; seed {Seed})."
                     : $"States: {model.StateCount}, chosen by BIC over {MinStates}..{MaxStates} (seed {Seed}).");
+                WriteVerbose(model.WorkPower != null
+                    ? model.WorkPower.Source + " State watts are offsets from this curve."
+                    : StatesOnly.IsPresent ? "Work power: not fitted (-StatesOnly); states carry absolute watts."
+                    : "Work power: not fitted (the served model's size is unknown: give -ModelName with a catalog name or a size such as '-8B'); states carry absolute watts.");
                 foreach (var st in model.States) WriteVerbose($"  State {st}.");
                 WriteVerbose($"Fitted {model.Configuration} at {model.BinSeconds} s bins in {clock.Elapsed.TotalSeconds:0.00} s.");
                 WriteVerbose(options.WorkloadLagSeconds.HasValue
@@ -285,13 +319,38 @@ namespace PowerTrace.Commands
         {
             if (Requests != null)
             {
-                RequestTrace best = Requests[0];
-                foreach (var r in Requests) if (r.Count > best.Count) best = r;
-                return ServingProfileLearner.FromRequests(best);
+                RequestTrace? best = null;
+                foreach (var r in Requests) if (ServingProfileLearner.HasLatency(r) && (best == null || r.Count > best.Count)) best = r;
+                return best != null ? ServingProfileLearner.FromRequests(best) : InferProfile(Requests);
             }
             EngineStateSeries b = EngineState![0];
             foreach (var s in EngineState) if (s.Count > b.Count) b = s;
             return ServingProfileLearner.FromEngineState(b);
         }
-    }
+    
+        /// <summary>Logs with arrivals and token counts only: serving rates inferred from the power traces (ServingRateInference).</summary>
+        private ServingProfile InferProfile(RequestTrace[] logs)
+        {
+            var meta = _traces[0].Metadata;
+            string? gpu = GpuType ?? meta.GpuType;
+            string? model = ModelName ?? meta.ModelName;
+            int tp = MyInvocation.BoundParameters.ContainsKey(nameof(TensorParallel)) ? TensorParallel : Math.Max(1, meta.TensorParallel);
+            ServingProfile prior = RatePrior ?? ServingRatePrior.ForConfiguration(gpu, model, tp) ?? ServingRatePrior.Generic();
+            string priorFrom = RatePrior != null ? "given with -RatePrior" + (RatePrior.LearnedFrom.Length > 0 ? " (" + RatePrior.LearnedFrom + ")" : "") : prior.LearnedFrom;
+            if (RatePrior != null) prior = new ServingProfile(prior.PrefillTokensPerSecond, prior.DecodeStepsPerSecond, prior.DecodeStepSlowdownPerRequest,
+                prior.MaxConcurrentRequests, prior.MaxBatchedPromptTokens, prior.Interleave, priorFrom, prior.PrefillRateIsLowerBound);
+            WriteVerbose($"The request log(s) have no measured TTFT and end-to-end latency: inferring the serving rates from the power trace(s) (busy periods against the emulated work in flight). Prior: {prior}; {priorFrom}.");
+            ReportProgress("New-PowerModel", "Inferring serving rates from power", 0.0);
+            var r = ServingRateInference.Infer(_traces, logs, new RateInferenceOptions
+            {
+                Prior = prior,
+                LagSeconds = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds,
+            }, CancellationToken);
+            foreach (var l in r.Levels) WriteVerbose(l.Usable ? $"Busy periods: {l}." : $"Busy periods: '{l.Trace}' skipped ({l.Why}).");
+            var inferred = r.All.Where(e => e.Inferred).Select(e => e.Name).ToList();
+            WriteVerbose($"Serving rates inferred from power: {(inferred.Count == 0 ? "none (all kept from the prior)" : string.Join(", ", inferred))}; workload lag {r.LagSeconds} s ({(r.LagGiven ? "given" : "searched")}); objective {r.Objective:0.#####} (tolerance {r.Tolerance:0.#####}), {r.Evaluations} emulations.");
+            foreach (var e in r.All) WriteVerbose("  " + e + ".");
+            return r.Profile;
+        }
+}
 }

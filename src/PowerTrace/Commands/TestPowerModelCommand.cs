@@ -15,7 +15,9 @@ namespace PowerTrace.Commands
     /// <summary>
     /// Test-PowerModel: held-out fidelity. Synthesizes each measured trace's own workload over several seeds and
     /// reports, per trace and in total, energy error %, ACF R² (lags 1..50), KS, NRMSE, P95/P99 errors (medians over
-    /// seeds), beside the constant-TDP and constant-mean-power baselines.
+    /// seeds), beside the constant-TDP and constant-mean-power baselines. With -Requests it scores exactly the synthesis
+    /// of Invoke-TraceSynthesis -Requests &lt;log&gt; -NoLoop -Servers 1 -NonGpuWatts 0 -Pue 1 (Path "Replay"); with
+    /// -EngineState the series' per-bin features drive the model (Path "Features").
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "PowerModel", DefaultParameterSetName = RequestsSet)]
     [OutputType(typeof(PowerModelFidelity))]
@@ -55,10 +57,11 @@ namespace PowerTrace.Commands
         public ulong Seed { get; set; } = 1;
 
         /// <summary>
-        /// Seconds the measured power trails these logs (default: the model's WorkloadLagSeconds, right when the test
-        /// logs were recorded the way the training logs were).
+        /// Seconds the measured power trails the engine-state series (default: the model's WorkloadLagSeconds, right when
+        /// the test logs were recorded the way the training logs were). Not with -Requests: a replay, like every
+        /// synthesis, applies no lag.
         /// </summary>
-        [Parameter]
+        [Parameter(ParameterSetName = EngineStateSet)]
         [ValidateRange(-WorkloadLag.MaxAbsSeconds, WorkloadLag.MaxAbsSeconds)]
         public double WorkloadLagSeconds { get; set; } = double.NaN;
 
@@ -72,14 +75,6 @@ namespace PowerTrace.Commands
             try
             {
                 TrainingWorkload.RequireOnePerTrace(_traces.Count, Requests, EngineState, ParameterSetName);
-                var features = new List<WorkloadFeatures>();
-                for (int i = 0; i < _traces.Count; i++)
-                {
-                    var tr = _traces[i];
-                    if (Math.Abs(tr.BinSeconds - Model!.BinSeconds) > 1e-9 * Model.BinSeconds)
-                        throw new InvalidSettingException("BinWidthMismatch", "Trace", $"Trace '{tr.Name}' has {tr.BinSeconds} s bins but the model was fitted at {Model.BinSeconds} s: import it with -BinSeconds {Model.BinSeconds}.");
-                    features.Add(TrainingWorkload.ForTrace(tr, i, Requests, EngineState, Model.ServingProfile));
-                }
                 foreach (var tr in _traces)
                 {
                     var fit = TrainedOn(Model!, tr);
@@ -87,11 +82,41 @@ namespace PowerTrace.Commands
                         WriteWarning($"Trace '{tr.Name}' overlaps training trace '{fit.Name}' of the model (file {System.IO.Path.GetFileName(fit.PowerFile)}, " +
                             $"{fit.StartUtc:yyyy-MM-ddTHH:mm:ss}Z to {fit.EndUtc:yyyy-MM-ddTHH:mm:ss}Z): its numbers are in-sample, not held-out fidelity.");
                 }
-                double? lag = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds;
-                WriteVerbose($"Workload lag applied to the logs: {lag ?? Model!.WorkloadLagSeconds} s ({(lag.HasValue ? "given" : "the model's")}).");
-                WriteVerbose($"Evaluating {Model!.Configuration} ({Model.StateCount} states) on {_traces.Count} trace(s) x {Seeds} seed(s) from seed {Seed}.");
+                IReadOnlyList<PowerModelFidelity> rows;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var rows = EvaluateWithProgress(features, lag);
+                if (Requests != null)
+                {
+                    var windows = PowerModelEvaluator.Align(Model!, _traces, Requests);
+                    WriteVerbose($"Path Replay: each request log is replayed on one server through the model's serving emulator, the synthesis of Invoke-TraceSynthesis -Requests <log> -NoLoop -Servers 1 -NonGpuWatts 0 -Pue 1 -Resolution {Model!.BinSeconds} with -Seed {Seed} .. {PowerModelEvaluator.SeedOf(Seed, Seeds - 1)}; no workload lag is applied.");
+                    for (int i = 0; i < _traces.Count; i++)
+                    {
+                        var w = windows[i];
+                        WriteVerbose($"Trace '{_traces[i].Name}': log '{Requests[i].Name}' replayed from its first arrival at {w.HorizonStartUtc:yyyy-MM-ddTHH:mm:ss.fff}Z "
+                            + $"(measured bin {w.MeasuredFirstBin}, {w.FirstArrivalOffsetSeconds:0.###} s into it) for {w.HorizonSeconds:0.###} s (-HorizonSeconds) to the trace's end, "
+                            + $"{w.RequestsInHorizon} of {Requests[i].Count} requests; {w.ComparedBins} bins compared from measured bin {w.ComparedMeasuredFirstBin}.");
+                    }
+                    WriteVerbose($"Evaluating {Model.Configuration} ({Model.StateCount} states) on {_traces.Count} trace(s) x {Seeds} seed(s) from seed {Seed}.");
+                    rows = EvaluateWithProgress((model, traces, seeds, seed, token, progress) =>
+                        PowerModelEvaluator.EvaluateReplay(model, traces, Requests, seeds, seed, token, progress));
+                }
+                else
+                {
+                    var features = new List<WorkloadFeatures>();
+                    for (int i = 0; i < _traces.Count; i++)
+                    {
+                        var tr = _traces[i];
+                        if (Math.Abs(tr.BinSeconds - Model!.BinSeconds) > 1e-9 * Model.BinSeconds)
+                            throw new InvalidSettingException("BinWidthMismatch", "Trace", $"Trace '{tr.Name}' has {tr.BinSeconds} s bins but the model was fitted at {Model.BinSeconds} s: import it with -BinSeconds {Model.BinSeconds}.");
+                        features.Add(TrainingWorkload.FromEngineState(tr, EngineState![i]));
+                    }
+                    double? lag = double.IsNaN(WorkloadLagSeconds) ? (double?)null : WorkloadLagSeconds;
+                    WriteVerbose("Path Features: the engine-state series' per-bin workload features drive the model directly over each whole trace "
+                        + "(no serving emulator; Invoke-TraceSynthesis has no engine-state input, so no synthesis reproduces these numbers).");
+                    WriteVerbose($"Workload lag applied to the logs: {lag ?? Model!.WorkloadLagSeconds} s ({(lag.HasValue ? "given" : "the model's")}).");
+                    WriteVerbose($"Evaluating {Model!.Configuration} ({Model.StateCount} states) on {_traces.Count} trace(s) x {Seeds} seed(s) from seed {Seed}.");
+                    rows = EvaluateWithProgress((model, traces, seeds, seed, token, progress) =>
+                        PowerModelEvaluator.Evaluate(model, traces, features, seeds, seed, token, lag, progress));
+                }
                 WriteVerbose($"Evaluated {rows.Count} row(s) in {clock.Elapsed.TotalSeconds:0.00} s.");
                 foreach (var r in rows) WriteObject(r);
             }
@@ -102,11 +127,13 @@ namespace PowerTrace.Commands
             }
         }
 
+        private delegate IReadOnlyList<PowerModelFidelity> Evaluation(PowerModel model, PowerSeries[] traces, int seeds, ulong seed, CancellationToken token, Action<int, int> progress);
+
         /// <summary>
         /// Runs the evaluation on a task and reports its progress (trace × seed syntheses done) from the pipeline
         /// thread until it ends; Ctrl+C cancels it through <see cref="PowerTraceCmdlet.CancellationToken"/>.
         /// </summary>
-        private IReadOnlyList<PowerModelFidelity> EvaluateWithProgress(List<WorkloadFeatures> features, double? lag)
+        private IReadOnlyList<PowerModelFidelity> EvaluateWithProgress(Evaluation evaluate)
         {
             var model = Model!;
             var traces = _traces.ToArray();
@@ -115,7 +142,7 @@ namespace PowerTrace.Commands
             var token = CancellationToken;
             long packed = 0; // done << 32 | total, written by the task, read here
             ReportProgress("Test-PowerModel", $"Synthesizing {traces.Length} trace(s) x {seeds} seeds", 0);
-            var task = Task.Run(() => PowerModelEvaluator.Evaluate(model, traces, features, seeds, seed, token, lag,
+            var task = Task.Run(() => evaluate(model, traces, seeds, seed, token,
                 (done, total) => Interlocked.Exchange(ref packed, ((long)done << 32) | (uint)total)));
             try
             {

@@ -22,8 +22,9 @@ public class AnchorTests
         var tr = new TrainingTrace(t.Name, "../shared/data/llmservingsim-a6000/raw_data/gpu_power_log_tp1.txt", "../shared/data/llmservingsim-a6000/raw_data/vllm_pulse_power_tp1.txt",
             t.StartUtc, t.EndUtc, t.BinCount, t.ValidBinCount);
         var prov = new ModelProvenance(new[] { tr }, new DateTime(2025, 12, 11, 0, 0, 0, DateTimeKind.Utc), m.Provenance.ToolVersion,
-            "Anchor of the reference models: fitted (New-PowerModel, seed 1) to LLMServingSim evaluation/power (casys-kaist, MIT, commit 9e3f0ec): RTX A6000, vLLM 0.11.1, Llama-3.1-8B-Instruct, TP1, nvidia-smi 200 ms power and vLLM engine log (+8 h clock offset).");
-        return new PowerModel(m.Configuration, m.BinSeconds, m.States, m.ServingProfile, m.Transitions, prov, m.WorkloadLagSeconds);
+            "Anchor of the reference models: fitted (New-PowerModel, seed 1) to LLMServingSim evaluation/power (casys-kaist, MIT, commit 9e3f0ec): RTX A6000, vLLM 0.11.1, Llama-3.1-8B-Instruct, TP1, nvidia-smi 200 ms power and vLLM engine log (+8 h clock offset).\n"
+            + m.Provenance.Derivation);
+        return new PowerModel(m.Configuration, m.BinSeconds, m.States, m.ServingProfile, m.Transitions, prov, m.WorkloadLagSeconds, m.WorkPower);
     }
 
     [Fact]
@@ -38,12 +39,17 @@ public class AnchorTests
         for (int s = 0; s < fresh.StateCount; s++)
         {
             Assert.Equal(fresh.States[s].Name, shipped.States[s].Name);
-            Assert.Equal(fresh.States[s].MeanWatts, shipped.States[s].MeanWatts, 0.01 * fresh.States[s].MeanWatts);
+            Assert.Equal(fresh.States[s].MeanWatts, shipped.States[s].MeanWatts, 0.01 * Math.Abs(fresh.States[s].MeanWatts) + 0.5);
             Assert.Equal(fresh.States[s].StdWatts, shipped.States[s].StdWatts, 0.05 * fresh.States[s].StdWatts + 0.1);
             Assert.Equal(fresh.States[s].Share, shipped.States[s].Share, 0.01);
         }
         Assert.Equal(fresh.ServingProfile.DecodeStepsPerSecond, shipped.ServingProfile.DecodeStepsPerSecond, 0.01 * fresh.ServingProfile.DecodeStepsPerSecond);
         Assert.Equal(fresh.Configuration.IdleWattsPerGpu, shipped.Configuration.IdleWattsPerGpu, 0.5);
+        Assert.NotNull(fresh.WorkPower);
+        Assert.NotNull(shipped.WorkPower);
+        Assert.Equal(fresh.WorkPower!.BusyWattsPerGpu, shipped.WorkPower!.BusyWattsPerGpu, 0.01 * fresh.WorkPower.BusyWattsPerGpu + 0.5);
+        Assert.Equal(fresh.WorkPower.WattsPerTBps, shipped.WorkPower.WattsPerTBps, 0.01 * fresh.WorkPower.WattsPerTBps + 0.5);
+        Assert.Equal(fresh.WorkPower.WattsPerTflops, shipped.WorkPower.WattsPerTflops, 0.01 * fresh.WorkPower.WattsPerTflops + 0.01);
         for (int c = 0; c < fresh.Transitions.ContextCount; c++)
             Assert.Equal(fresh.Transitions.ContextBinCounts[c], shipped.Transitions.ContextBinCounts[c]);
     }

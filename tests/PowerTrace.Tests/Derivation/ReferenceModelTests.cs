@@ -69,9 +69,12 @@ public class ReferenceModelTests
             Assert.Equal(i.TensorParallel, m.GpuCount);
             Assert.Contains("Splitwise", m.Provenance.Derivation);
             Assert.Contains("A6000", m.Provenance.Derivation);
+            Assert.Contains("W2 work power", m.Provenance.Derivation);
             Assert.NotNull(m.Provenance.Uncertainty);
-            Assert.Equal("idle", m.States[0].Name);
-            Assert.Contains(m.States, s => s.Name == "prefill");
+            Assert.NotNull(m.WorkPower);
+            // Small or sparse work stays far below TDP; prefill is the top of the curve and never above the ceiling.
+            Assert.InRange(i.DecodeWatts, i.IdleWatts, i.PrefillWatts);
+            Assert.InRange(i.PrefillWatts, i.IdleWatts, m.WorkPower!.NodeCeilingWatts);
         }
         Assert.Same(ReferenceModels.Get("H100-TP4-70B"), ReferenceModels.Get("h100-tp4-70b"));
         var ex = Assert.Throws<InvalidSettingException>(() => ReferenceModels.Get("H100-TP3-70B"));
@@ -79,17 +82,20 @@ public class ReferenceModelTests
     }
 
     [Theory]
-    [InlineData("A100", 63, 400, 250)]
-    [InlineData("H100", 75, 700, 380)]
-    public void Reference_state_powers_agree_with_splitwise_phase_powers(string gpu, double idle, double prompt, double token)
+    [InlineData("A100", 83, 400)]
+    [InlineData("H100", 123, 700)]
+    public void Reference_work_power_agrees_with_splitwise_prompt_power(string gpu, double idle, double prompt)
     {
-        // By construction within 1 % for idle and prefill (rules P1, P2, P5); decode states keep the anchor's spread around the figure.
+        // Idle is the published vLLM figure; a 70B TP2 node prefilling at its full rate sits at Splitwise's prompt power per GPU
+        // within 12 % (the W per TFLOP/s were set from that figure's arithmetic rate; the derived rate differs a little).
+        // Known limit: at TP4 and TP8 the curve gives 315 and 234 W per A100 (540 and 375 W per H100) where Splitwise's
+        // perf_model.csv measured prompt peaks near 400 W: time in all-reduces draws power the energy roofline does not count.
         foreach (var i in ReferenceModels.List().Where(x => x.Name.StartsWith(gpu)))
         {
             int g = i.GpuCount;
             Assert.Equal(idle, i.IdleWatts / g, 0.01 * idle);
-            Assert.Equal(prompt, i.PrefillWatts / g, 0.01 * prompt);
-            Assert.InRange(i.DecodeWatts / g, 0.95 * token, 1.05 * token);
+            if (i.Name.EndsWith("70B") && i.TensorParallel == 2)
+                Assert.InRange(i.PrefillWatts / g, 0.88 * prompt, 1.12 * prompt);
         }
     }
 
@@ -119,13 +125,16 @@ public class ReferenceModelTests
         var m = ReferenceModels.Get("H100-TP8-70B");
         var lo = ModelVariants.WithBound(m, ModelBound.Low);
         var hi = ModelVariants.WithBound(m, ModelBound.High);
-        for (int s = 0; s < m.StateCount; s++)
-        {
-            Assert.True(lo.States[s].MeanWatts < m.States[s].MeanWatts);
-            Assert.True(hi.States[s].MeanWatts >= m.States[s].MeanWatts);
-            Assert.True(hi.States[s].MeanWatts <= m.NameplateWatts + 1e-9);
-        }
-        Assert.True(lo.ServingProfile.DecodeStepsPerSecond > m.ServingProfile.DecodeStepsPerSecond);
+        // With a work-power curve the band moves power, not rates (see ModelVariants.WithBound): every coefficient brackets.
+        Assert.True(lo.WorkPower!.IdleWattsPerGpu < m.WorkPower!.IdleWattsPerGpu && m.WorkPower.IdleWattsPerGpu < hi.WorkPower!.IdleWattsPerGpu);
+        Assert.True(lo.WorkPower.BusyWattsPerGpu < m.WorkPower.BusyWattsPerGpu && m.WorkPower.BusyWattsPerGpu < hi.WorkPower.BusyWattsPerGpu);
+        Assert.True(lo.WorkPower.WattsPerTBps < m.WorkPower.WattsPerTBps && m.WorkPower.WattsPerTBps < hi.WorkPower.WattsPerTBps);
+        Assert.True(lo.WorkPower.WattsPerTflops < m.WorkPower.WattsPerTflops && m.WorkPower.WattsPerTflops < hi.WorkPower.WattsPerTflops);
+        var p = m.ServingProfile;
+        double Dec(PowerModel x) => x.WorkPower!.NodeWatts(1, 0, 8, 1 / p.DecodeStepSeconds(8), p.MaxBatchedPromptTokens);
+        Assert.True(Dec(lo) < Dec(m) && Dec(m) < Dec(hi));
+        Assert.True(hi.WorkPower.PrefillPhaseWatts(p) <= hi.WorkPower.NodeCeilingWatts + 1e-9);
+        Assert.Equal(m.ServingProfile.DecodeStepsPerSecond, lo.ServingProfile.DecodeStepsPerSecond);
         Assert.Equal(ModelBound.High, hi.Provenance.Uncertainty!.Bound);
         Assert.Equal("NotACentralModel", Assert.Throws<InvalidSettingException>(() => ModelVariants.WithBound(hi, ModelBound.Low)).ErrorId);
         Assert.Equal("NotADerivedModel", Assert.Throws<InvalidSettingException>(() => ModelVariants.WithBound(ReferenceModels.Anchor, ModelBound.Low)).ErrorId);
@@ -169,7 +178,8 @@ public class ReferenceModelTests
     public void Several_sources_of_one_family_are_interpolated()
     {
         // Derive A6000 TP4 from both measured TP1 and TP2 models: rule P3 (interpolation), not P4.
-        var s1 = LeaveOneOutTests.FitWhole(1); var s2 = LeaveOneOutTests.FitWhole(2);
+        // Models fitted without a work-power curve (states carry absolute watts) use the interpolation rule.
+        var s1 = LeaveOneOutTests.FitWhole(1, workPower: false); var s2 = LeaveOneOutTests.FitWhole(2, workPower: false);
         var m = PowerModelDeriver.Derive(new[] { s1, s2 }, new DerivationTarget(GpuCatalog.Find("A6000"), 4, 8.03e9, modelName: "Llama-3.1-8B-Instruct"));
         _out.WriteLine(m.Provenance.Derivation);
         Assert.Contains("P3 interpolation over 2", m.Provenance.Derivation);
@@ -187,11 +197,10 @@ public class ReferenceModelReadmeTests
         foreach (var i in ReferenceModels.List())
         {
             int g = i.GpuCount;
-            var fig = PublishedFigures.PhasePowerFor(i.GpuType)!;
             yield return string.Format(CultureInfo.InvariantCulture,
-                "| {0} | {1} | {2} | {3:0} | {4:0} | {5:0} | {6:0} | {7:0.0} | ±{8:0}% / ±{9:0}% | idle/prefill/decode W per GPU {10:0}/{11:0}/{12:0} (Splitwise constant.yaml); rates: Splitwise perf_model.csv {13} anchors (throughput fit); states, transitions: A6000 TP1 anchor |",
+                "| {0} | {1} | {2} | {3:0} | {4:0} | {5:0} | {6:0} | {7:0.0} | ±{8:0}% / ±{9:0}% | work power: {10} calibration ({11}); rates: Splitwise perf_model.csv {12} anchors (throughput fit); residual states, transitions: A6000 TP1 anchor |",
                 i.Name, g, i.BytesPerParameter, i.IdleWatts / g, i.PrefillWatts / g, i.DecodeWatts / g, i.PrefillTokensPerSecond, i.DecodeStepsPerSecond,
-                100 * i.Uncertainty!.DynamicRelative, 100 * i.Uncertainty.RateRelative, fig.IdleWatts, fig.PrefillWatts, fig.DecodeWatts, i.GpuType);
+                100 * i.Uncertainty!.DynamicRelative, 100 * i.Uncertainty.RateRelative, i.GpuType, WorkPowerCalibration.For(GpuCatalog.Find(i.GpuType)).Measured ? "measured" : "estimated", i.GpuType);
         }
     }
 

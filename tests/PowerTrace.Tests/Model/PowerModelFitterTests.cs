@@ -18,7 +18,7 @@ public class PowerModelFitterTests
         f = KnownTruth.Features(bins, seed);
         watts = KnownTruth.Generate(f, seed * 7 + 1, out states);
         var input = new PowerModelTrainingInput(KnownTruth.Trace(watts), f);
-        return PowerModelFitter.Fit(new[] { input }, KnownTruth.Profile, new PowerModelFitOptions { Seed = seed });
+        return PowerModelFitter.Fit(new[] { input }, KnownTruth.Profile, new PowerModelFitOptions { Seed = seed, UseWorkPower = false });
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public class PowerModelFitterTests
     {
         var f = KnownTruth.Features(4000, 7);
         var w = KnownTruth.Generate(f, 8, out _);
-        var m = PowerModelFitter.Fit(new[] { new PowerModelTrainingInput(KnownTruth.Trace(w), f) }, KnownTruth.Profile, new PowerModelFitOptions { StateCount = 6 });
+        var m = PowerModelFitter.Fit(new[] { new PowerModelTrainingInput(KnownTruth.Trace(w), f) }, KnownTruth.Profile, new PowerModelFitOptions { StateCount = 6, UseWorkPower = false });
         Assert.InRange(m.StateCount, 1, 6);
 
         var wrongWidth = new WorkloadFeatures(0.5, 4000);

@@ -103,7 +103,7 @@ public class WorkloadLagTests
         var (w, f) = Delayed(8, 13);
         var m = PowerModelFitter.Fit(new[] { new PowerModelTrainingInput(KnownTruth.Trace(w), f) }, KnownTruth.Profile);
         Assert.Equal(2.0, m.WorkloadLagSeconds);
-        var noLag = new PowerModel(m.Configuration, m.BinSeconds, m.States, m.ServingProfile, m.Transitions, m.Provenance, 0);
+        var noLag = new PowerModel(m.Configuration, m.BinSeconds, m.States, m.ServingProfile, m.Transitions, m.Provenance, 0, m.WorkPower);
         var arrivals = new double[40]; var prompts = new int[40]; var outputs = new int[40];
         for (int i = 0; i < 40; i++) { arrivals[i] = 5 + 14.5 * i; prompts[i] = 300 + 97 * i; outputs[i] = 40 + 13 * i; }
         var work = PowerTrace.Tests.Workload.ServingEmulatorTests.Work(arrivals, prompts, outputs);

@@ -154,13 +154,18 @@ public class RealModelSynthesisTests
         for (int i = 0; i < n; i++) check.NextUInt64();
         Assert.Equal(check.NextUInt64(), after);
 
-        // Same as the dense features path.
+        // The dense features path: the same contexts and residual draws; the work power from bin averages (decode steps
+        // estimated from the mean batch) agrees closely with the emulator's exact per-interval work.
         var f = new WorkloadFeatures(model.BinSeconds, n);
         new ServingEmulator(model.ServingProfile).Emulate(work, f, n);
         var viaFeatures = new float[n];
         var r2 = Rng.ForStream(11, 2);
         syn.SynthesizeFromFeatures(f, ref r2, viaFeatures);
-        Assert.Equal(whole, viaFeatures);
+        Assert.NotNull(model.WorkPower);
+        Assert.Equal(whole.Sum(), viaFeatures.Sum(), 0.02 * whole.Sum());
+        int close = 0;
+        for (int i = 0; i < n; i++) if (Math.Abs(whole[i] - viaFeatures[i]) <= 0.03 * whole[i] + 1) close++;
+        Assert.True(close >= 0.95 * n, $"{close} of {n} bins within 3 %");
     }
 
     private static SynthesisSettings Site(IServerPowerModel model) => new()

@@ -1,0 +1,135 @@
+using System.Globalization;
+using PowerTrace.Core.Derivation;
+using PowerTrace.Core.Model;
+using PowerTrace.Core.Numerics;
+using PowerTrace.Core.Traces;
+using PowerTrace.Core.Workload;
+using Xunit;
+
+namespace PowerTrace.Tests.Model;
+
+/// <summary>The work-power curve: its arithmetic, the meter, the fit (known truth) and the published calibration.</summary>
+public class WorkPowerTests
+{
+    private static WorkPower Curve(double meter = 1) => new(1, 80, 120, 140, 1.5, 500, meter, 16e9, 1, 16e9, double.NaN, "test");
+
+    [Fact]
+    public void Node_watts_follow_the_energy_roofline_and_stop_at_the_ceiling()
+    {
+        var w = Curve();
+        Assert.Equal(80, w.NodeWatts(0, 0, 0, 0, 2048), 9);                 // nothing in flight: idle
+        Assert.Equal(120, w.NodeWatts(1, 0, 0, 0, 2048), 9);                // busy floor
+        // Decode: 100 steps/s of 16 GB = 1.6 TB/s -> 224 W; 8 tokens per step × 100 × 16 GFLOP = 12.8 TFLOP/s -> 19.2 W.
+        Assert.Equal(120 + 224 + 19.2, w.NodeWatts(1, 0, 8, 100, 2048), 6);
+        // Half the bin busy: idle and busy floor weighted.
+        Assert.Equal(100 + 224 + 19.2, w.NodeWatts(0.5, 0, 8, 100, 2048), 6);
+        // Prefill of 20,000 tokens/s alone: 320 TFLOP/s -> 480 W + weights re-read per 2048-token chunk; capped at 500 W.
+        Assert.Equal(500, w.NodeWatts(1, 20000, 0, 0, 2048), 9);
+        // A mixture of experts touches 1 - (1 - r)^batch of its weights per step.
+        var moe = new WorkPower(1, 80, 120, 140, 1.5, 500, 1, 60e9, 0.1, 6e9, double.NaN, "");
+        Assert.Equal(0.1, moe.TouchedShare(1), 12);
+        Assert.Equal(1 - Math.Pow(0.9, 16), moe.TouchedShare(16), 12);
+        Assert.Throws<PowerTrace.Core.Errors.InvalidSettingException>(() => new WorkPower(1, 80, 120, -1, 1.5, 500, 1, 16e9, 1, 16e9, double.NaN, ""));
+    }
+
+    [Fact]
+    public void Meter_is_a_trailing_average_or_an_instantaneous_reading()
+    {
+        var w = Curve(1);
+        var x = new float[] { 0, 0, 0, 0, 400, 400, 400, 400, 400, 0 };
+        w.ApplyMeter(x, 0.25);
+        Assert.Equal(new float[] { 0, 0, 0, 0, 100, 200, 300, 400, 400, 300 }, x);
+        var instant = Curve(0);
+        var y = new float[] { 1, 2, 3 };
+        instant.ApplyMeter(y, 0.25);
+        Assert.Equal(new float[] { 1, 2, 3 }, y);
+        // An instantaneous reading is the prefill power with the prefill share's probability; its mean is the bin mean.
+        double sum = 0; int n = 200000, hits = 0;
+        var rng = new Rng(3);
+        for (int i = 0; i < n; i++)
+        {
+            float r = WorkPower.PointReading(300, 0.2f, 500, rng.NextDouble());
+            if (r == 500) hits++;
+            sum += r;
+        }
+        Assert.Equal(0.2, hits / (double)n, 2);
+        Assert.Equal(300, sum / n, 0);
+    }
+
+    [Fact]
+    public void Fit_recovers_the_coefficients_that_generated_the_power()
+    {
+        // Known truth: an emulated workload (Poisson arrivals, lognormal prompts and outputs) drives a known curve; the fit
+        // sees power = curve + noise and the same request log, and must find the coefficients again.
+        var profile = new ServingProfile(10000, 80, 0.01, 256, 2048, PrefillInterleave.ChunkedPrefill, "truth", false);
+        var truth = new WorkPower(1, 60, 110, 150, 1.2, 400, 1, 2 * 8.03e9, 1, 2 * 8.03e9, double.NaN, "truth");
+        var rng = new Rng(5);
+        int n = 4 * 3600;
+        var arr = new List<double>(); var pr = new List<int>(); var outp = new List<int>();
+        double t = 0;
+        while (true)
+        {
+            // Busy and quiet spells so the busy share, traffic and arithmetic vary independently.
+            double rate = ((int)(t / 120) % 3) switch { 0 => 0.3, 1 => 2.5, _ => 6.0 };
+            t += rng.NextExponential(rate);
+            if (t >= n * 0.25 - 60) break;
+            arr.Add(t);
+            pr.Add(Math.Max(1, (int)(400 * Math.Exp(1.2 * rng.NextGaussian() - 0.72))));
+            outp.Add(Math.Max(2, (int)(150 * Math.Exp(0.8 * rng.NextGaussian() - 0.32))));
+        }
+        var work = new PowerTrace.Core.Synthesis.ServerWorkload(new ArraySegment<double>(arr.ToArray()), new ArraySegment<int>(pr.ToArray()), new ArraySegment<int>(outp.ToArray()));
+        var f = new WorkloadFeatures(0.25, n);
+        new ServingEmulator(profile).Emulate(work, f, n);
+        var e = new float[n];
+        truth.FromFeatures(f, profile, e);
+        var watts = new double[n];
+        for (int i = 0; i < n; i++) watts[i] = e[i] + 3 * rng.NextGaussian();
+        var trace = new PowerSeries("truth", TraceLevel.Node, new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), 0.25, watts,
+            new TraceMetadata("Z-GPU", 1, "Llama-3.1-8B", 1));
+        var m = PowerModelFitter.Fit(new[] { new PowerModelTrainingInput(trace, f) }, profile,
+            new PowerModelFitOptions { WorkloadLagSeconds = 0, TdpWattsPerGpu = 400, MeterSeconds = 1 });
+        var w = m.WorkPower!;
+        Assert.Equal(60, m.Configuration.IdleWattsPerGpu, 2.0);
+        Assert.Equal(110, w.BusyWattsPerGpu, 0.05 * 110);
+        Assert.Equal(150, w.WattsPerTBps, 0.05 * 150);
+        Assert.Equal(1.2, w.WattsPerTflops, 0.15 * 1.2);
+        Assert.Contains("Work power fitted", m.Provenance.Derivation);
+        // Resynthesized from the same features, the energy agrees.
+        var back = new float[n];
+        var r = new Rng(1);
+        m.CreateModelSynthesizer().SynthesizeFromFeatures(f, ref r, back, 0);
+        Assert.Equal(watts.Sum(), back.Sum(x => (double)x), 0.01 * watts.Sum());
+    }
+
+    [Fact]
+    public void Shipped_A100_calibration_equals_the_splitwise_files()
+    {
+        // Busy floor and W per TB/s: least squares of average_power × 400 W on weight traffic per GPU, decode-dominated runs
+        // (prompt time <= 6 % of end-to-end time); W per TFLOP/s from the prompt power over the TP2 prefill arithmetic rate.
+        var rows = File.ReadAllLines(TestData.Path_("splitwise", "perf_model.csv")).Skip(1).Select(l => l.Split(','))
+            .Where(f => f[1] == "a100-80gb" && double.Parse(f[6], CultureInfo.InvariantCulture) > 0).ToList();
+        var groups = rows.GroupBy(f => (f[0], f[10], f[2], f[3], f[4]));
+        var xs = new List<double>(); var ys = new List<double>();
+        foreach (var g in groups)
+        {
+            double D(int c) => g.Average(f => double.Parse(f[c], CultureInfo.InvariantCulture));
+            if (D(7) / D(9) > 0.06) continue;
+            double p = g.Key.Item1 == "bloom-176b" ? 176.25e9 : 68.98e9;
+            int tp = int.Parse(g.Key.Item2, CultureInfo.InvariantCulture);
+            xs.Add(2 * p / tp / (D(8) / 1000) / 1e12);
+            ys.Add(D(6) * 400);
+        }
+        Assert.Equal(22, xs.Count);
+        double mx = xs.Average(), my = ys.Average();
+        double slope = xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / xs.Sum(x => (x - mx) * (x - mx));
+        double busy = my - slope * mx;
+        Assert.Equal(WorkPowerCalibration.A100BusyWatts, busy, 0.1);
+        Assert.Equal(WorkPowerCalibration.A100WattsPerTBps, slope, 0.1);
+        for (int i = 0; i < xs.Count; i++) Assert.InRange(Math.Abs(busy + slope * xs[i] - ys[i]) / ys[i], 0, 0.06);
+        var rates = PowerTrace.Tests.Derivation.ReferenceModelTests.SplitwiseRates();
+        double tflops = 68.98e9 * rates[("llama2-70b", "a100-80gb", 2)].prefill / 1e12; // 2 FLOP × params / TP2 per token
+        Assert.Equal(WorkPowerCalibration.A100WattsPerTflops, (400 - busy) / tflops, 0.01);
+        double tflopsH = 68.98e9 * rates[("llama2-70b", "h100-80gb", 2)].prefill / 1e12;
+        Assert.Equal(WorkPowerCalibration.H100WattsPerTflops, (700 - WorkPowerCalibration.H100BusyWatts) / tflopsH, 0.01);
+    }
+}
