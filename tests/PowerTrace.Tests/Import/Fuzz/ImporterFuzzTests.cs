@@ -22,7 +22,7 @@ namespace PowerTrace.Tests.Import.Fuzz;
 /// </summary>
 /// <remarks>
 /// Each case is one seed: <see cref="Mutator"/> turns it into one damaged file deterministically, so a failure
-/// report (CsCheck prints the seed and the damage done) reproduces exactly. The counts below sum to 20,400 cases.
+/// report (CsCheck prints the seed and the damage done) reproduces exactly. The counts below sum to 22,400 cases.
 /// </remarks>
 public sealed class ImporterFuzzTests : IDisposable
 {
@@ -260,6 +260,15 @@ public sealed class ImporterFuzzTests : IDisposable
     {
         Fuzz("vLLM log", File.ReadAllText(Raw("vllm_pulse_power_tp1.txt")), 2000, ".txt",
             (p, n) => VllmLogReader.Read(p, new VllmLogOptions { Year = 2025, TimeOffset = TimeSpan.FromHours(8), Notice = n.Add }), VllmOracle);
+    }
+
+    [Fact]
+    public void PrometheusCsvEngineLogs()
+    {
+        // The real TP1 vLLM log as a Prometheus scrape of the same engine would have recorded it (see PrometheusCsvFixture).
+        string seed = Path.Combine(_dir, "scrape-seed.csv");
+        PrometheusCsvFixture.Write(PrometheusCsvFixture.Tp1Log(), seed);
+        Fuzz("Prometheus CSV", File.ReadAllText(seed), 1500, ".csv", (p, n) => PrometheusCsvReader.Read(p, new PrometheusCsvOptions { Notice = n.Add }));
     }
 
     [Fact]
