@@ -247,7 +247,9 @@ namespace PowerTrace.Core.Derivation
             double meter = sameGpu ? sw.MeterSeconds : WorkPowerCalibration.MeterSecondsFor(gpuT);
             notes.Add(Fmt("W3 work of the target: {0:0.#} GB of weights ({1:0.###} active share), {2:0.##} GFLOP per token; meter {3} (nvidia-smi power.draw: instantaneous on GA100 and older, a 1 s average on other Ampere and newer GPUs).",
                 weightBytes / 1e9, active, 2 * target.ActiveParameters / 1e9, meter == 0 ? "instantaneous" : meter + " s average"));
-            return new WorkPower(target.GpuCount, idle, busy, perTb, perTf, ceiling, meter, weightBytes, active, 2 * target.ActiveParameters * share, refMean, how);
+            // Instantaneous readings are drawn unless the source's states were learned from instantaneous readings themselves.
+            bool draw = sw.MeterSeconds != 0 || sw.DrawsPointReadings;
+            return new WorkPower(target.GpuCount, idle, busy, perTb, perTf, ceiling, meter, weightBytes, active, 2 * target.ActiveParameters * share, refMean, how, draw);
         }
 
         private static double PlainScale(ServingPhase phase, Source s, DerivationTarget t, DerivationOptions o)

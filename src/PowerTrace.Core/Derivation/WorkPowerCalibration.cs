@@ -14,8 +14,11 @@ namespace PowerTrace.Core.Derivation
     /// (perf_model.csv, a100-80gb, <c>average_power</c> × 400 W) on the HBM traffic per GPU (2 bytes × parameters / TP per
     /// decode step, over the measured <c>token_time</c>) over the 22 decode-dominated runs (prompt time at most 6 % of
     /// end-to-end time; llama2-70b TP 2/4/8, bloom-176b TP 8): busy 121.8 W, 141.4 W per TB/s, residuals within 5 %.
-    /// Watts per TFLOP/s: Splitwise's prompt-phase power (400 W, constant.yaml) above the busy floor over the arithmetic
-    /// rate of its measured llama2-70b TP2 prefill (2,763 tokens/s → 190.6 TFLOP/s per GPU): 1.46 W per TFLOP/s.
+    /// Watts per TFLOP/s: Splitwise's prompt-phase power (400 W, constant.yaml) is the power cap of its boards (perf_model.csv
+    /// peak_power 1.00-1.09 × 400 W while prompting), so it only bounds the coefficient from below: (400 − 121.8) W over the
+    /// arithmetic rate of its measured llama2-70b TP2 prefill (2,763 tokens/s → 190.6 TFLOP/s per GPU) ≥ 1.46 W per TFLOP/s.
+    /// On the 500 W boards of the published vLLM runs prefill reads up to 521 W: the coefficient that takes that prefill
+    /// rate to the 500 W ceiling, (500 − 121.8) / 190.6 = 1.98 W per TFLOP/s, is used.
     /// Idle 83 W per GPU: vLLM with Qwen3-8B loaded on A100 SXM 80 GB, idle before the first request (82-83 W in four
     /// published runs, issue 10's table). Ceiling 500 W: the A100 80 GB SXM datasheet's footnote (HGX A100 80 GB custom
     /// thermal solution SKUs run up to 500 W TDP), and those runs read up to 521 W.</para>
@@ -65,8 +68,8 @@ namespace PowerTrace.Core.Derivation
     {
         /// <summary>Splitwise A100 decode fit: busy floor, watts per TB/s.</summary>
         public const double A100BusyWatts = 121.8, A100WattsPerTBps = 141.4;
-        /// <summary>Splitwise prompt power over the measured llama2-70b TP2 prefill arithmetic rate, watts per TFLOP/s.</summary>
-        public const double A100WattsPerTflops = 1.46;
+        /// <summary>The 500 W ceiling over the measured llama2-70b TP2 prefill arithmetic rate (Splitwise), watts per TFLOP/s.</summary>
+        public const double A100WattsPerTflops = 1.98;
         /// <summary>Busy floor above idle as a share of TDP (A100, Splitwise): (121.8 − 63) / 400.</summary>
         public const double BusyShareOfTdp = (A100BusyWatts - 63) / 400;
         /// <summary>H100 busy floor: 75 W + 14.7 % of 700 W.</summary>
@@ -76,7 +79,7 @@ namespace PowerTrace.Core.Derivation
         /// <summary>H100 watts per TB/s, calibrated on the published H100 Qwen3-8B median (see remarks).</summary>
         public const double H100WattsPerTBps = A100WattsPerTBps;
 
-        private const string SplitwiseA100 = "Splitwise perf_model.csv a100-80gb decode-dominated runs (busy floor, W per TB/s) and constant.yaml prompt 400 W over the measured llama2-70b TP2 prefill rate (W per TFLOP/s)";
+        private const string SplitwiseA100 = "Splitwise perf_model.csv a100-80gb decode-dominated runs (busy floor, W per TB/s); W per TFLOP/s: the 500 W ceiling over the arithmetic rate of Splitwise's measured llama2-70b TP2 prefill (Splitwise's 400 W prompt power is its boards' cap, a lower bound)";
         private const string H100Rule = "W per TFLOP/s: Splitwise constant.yaml prompt 700 W over the measured llama2-70b TP2 prefill rate on h100-80gb; busy floor: 75 W + the A100's 14.7 % of TDP (assumption); W per TB/s: calibrated on the published H100 Qwen3-8B TP1 median (415 W at 4.11 req/s)";
 
         private static readonly WorkPowerCoefficients[] Table =

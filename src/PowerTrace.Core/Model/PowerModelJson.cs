@@ -21,7 +21,8 @@ namespace PowerTrace.Core.Model
     ///                                // workload log; applied to contexts built from measured logs, never to emulated ones
     ///   "workPower": {               // optional (schema 2; absent = states carry absolute watts): the work-power curve
     ///     "gpuCount", "idleWattsPerGpu", "busyWattsPerGpu", "wattsPerTBps", "wattsPerTflops", "ceilingWattsPerGpu",
-    ///     "meterSeconds", "weightBytes", "activeShare", "flopsPerToken", "referenceMeanWatts", "source" },
+    ///     "meterSeconds", "weightBytes", "activeShare", "flopsPerToken", "referenceMeanWatts", "source",
+    ///     "drawsPointReadings" },    // instantaneous meter: draw a reading within each bin (false: the states hold the spikes)
     ///   "states": [ { "name", "meanWatts", "stdWatts", "share", "ar1", "minWatts", "maxWatts", "binCount" } ],   // sorted by mean;
     ///                                // offsets from the curve when "workPower" is present
     ///   "servingProfile": { "prefillTokensPerSecond", "decodeStepsPerSecond", "decodeStepSlowdownPerRequest",
@@ -108,6 +109,7 @@ namespace PowerTrace.Core.Model
                 Num(w, "flopsPerToken", wp.FlopsPerToken);
                 Num(w, "referenceMeanWatts", wp.ReferenceMeanWatts);
                 w.WriteString("source", wp.Source);
+                w.WriteBoolean("drawsPointReadings", wp.DrawsPointReadings);
                 w.WriteEndObject();
             }
             w.WriteStartArray("states");
@@ -248,7 +250,8 @@ namespace PowerTrace.Core.Model
             if (root.TryGetProperty("workPower", out var we) && we.ValueKind == JsonValueKind.Object)
                 work = new WorkPower(Int(we, "gpuCount"), Dbl(we, "idleWattsPerGpu"), Dbl(we, "busyWattsPerGpu"), Dbl(we, "wattsPerTBps"), Dbl(we, "wattsPerTflops"),
                     Dbl(we, "ceilingWattsPerGpu"), Dbl(we, "meterSeconds"), Dbl(we, "weightBytes"), Dbl(we, "activeShare"), Dbl(we, "flopsPerToken"),
-                    Dbl(we, "referenceMeanWatts"), Str(we, "source") ?? "");
+                    Dbl(we, "referenceMeanWatts"), Str(we, "source") ?? "",
+                    !we.TryGetProperty("drawsPointReadings", out var dp) || dp.ValueKind != JsonValueKind.False);
             var states = new List<PowerState>();
             foreach (var s in Arr(root, "states").EnumerateArray())
                 states.Add(new PowerState(states.Count, Str(s, "name") ?? "", Dbl(s, "meanWatts"), Dbl(s, "stdWatts"), Dbl(s, "share"), Dbl(s, "ar1"), Dbl(s, "minWatts"), Dbl(s, "maxWatts"), Long(s, "binCount")));

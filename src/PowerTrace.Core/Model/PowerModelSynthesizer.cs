@@ -130,7 +130,7 @@ namespace PowerTrace.Core.Model
         {
             var e = _expected;
             float cap = _ceiling;
-            if (_power!.InstantaneousMeter)
+            if (_power!.DrawsPointReadings)
             {
                 var sh = _prefillShare;
                 float pre = _prefillWatts;

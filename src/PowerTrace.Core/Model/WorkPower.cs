@@ -36,7 +36,7 @@ namespace PowerTrace.Core.Model
     {
         public WorkPower(int gpuCount, double idleWattsPerGpu, double busyWattsPerGpu, double wattsPerTBps, double wattsPerTflops,
             double ceilingWattsPerGpu, double meterSeconds, double weightBytes, double activeShare, double flopsPerToken,
-            double referenceMeanWatts, string source)
+            double referenceMeanWatts, string source, bool drawsPointReadings = true)
         {
             Check(gpuCount >= 1, "gpuCount", gpuCount);
             Check(Finite(idleWattsPerGpu) && idleWattsPerGpu >= 0, "idleWattsPerGpu", idleWattsPerGpu);
@@ -60,6 +60,7 @@ namespace PowerTrace.Core.Model
             FlopsPerToken = flopsPerToken;
             ReferenceMeanWatts = referenceMeanWatts;
             Source = source ?? "";
+            DrawsPointReadings = drawsPointReadings && meterSeconds == 0;
         }
 
         /// <summary>GPUs of the node.</summary>
@@ -193,6 +194,13 @@ namespace PowerTrace.Core.Model
         /// <summary>True when the meter reads instantaneous power (<see cref="MeterSeconds"/> = 0).</summary>
         public bool InstantaneousMeter => MeterSeconds == 0;
 
+        /// <summary>
+        /// True when synthesis draws an instantaneous reading within each bin (<see cref="PointReading"/>): an instantaneous
+        /// meter whose states were learned from averaged readings (derived models). False for a model fitted on instantaneous
+        /// recordings: its states already hold the spikes such a meter records, so they are not drawn twice.
+        /// </summary>
+        public bool DrawsPointReadings { get; }
+
         /// <summary>Node watts while prefilling at the profile's full rate (the compute-bound phase an instantaneous meter catches).</summary>
         public double PrefillPhaseWatts(ServingProfile profile)
             => NodeWatts(1, profile.PrefillTokensPerSecond, 0, 0, profile.MaxBatchedPromptTokens);
@@ -241,10 +249,11 @@ namespace PowerTrace.Core.Model
         /// <summary>A copy with other coefficients (null keeps the value).</summary>
         public WorkPower With(int? gpuCount = null, double? idleWattsPerGpu = null, double? busyWattsPerGpu = null, double? wattsPerTBps = null,
             double? wattsPerTflops = null, double? ceilingWattsPerGpu = null, double? meterSeconds = null, double? weightBytes = null,
-            double? activeShare = null, double? flopsPerToken = null, double? referenceMeanWatts = null, string? source = null)
+            double? activeShare = null, double? flopsPerToken = null, double? referenceMeanWatts = null, string? source = null, bool? drawsPointReadings = null)
             => new WorkPower(gpuCount ?? GpuCount, idleWattsPerGpu ?? IdleWattsPerGpu, busyWattsPerGpu ?? BusyWattsPerGpu, wattsPerTBps ?? WattsPerTBps,
                 wattsPerTflops ?? WattsPerTflops, ceilingWattsPerGpu ?? CeilingWattsPerGpu, meterSeconds ?? MeterSeconds, weightBytes ?? WeightBytes,
-                activeShare ?? ActiveShare, flopsPerToken ?? FlopsPerToken, referenceMeanWatts ?? ReferenceMeanWatts, source ?? Source);
+                activeShare ?? ActiveShare, flopsPerToken ?? FlopsPerToken, referenceMeanWatts ?? ReferenceMeanWatts, source ?? Source,
+                drawsPointReadings ?? (DrawsPointReadings || MeterSeconds != 0));
 
         public override string ToString() => string.Format(CultureInfo.InvariantCulture,
             "{0} GPU(s): idle {1:0.#} W, busy {2:0.#} W per GPU, {3:0.#} W per TB/s, {4:0.###} W per TFLOP/s, ceiling {5:0} W per GPU, meter {6} s",

@@ -126,7 +126,8 @@ namespace PowerTrace.Core.Model
                 "Work power fitted on {0} busy bins (R² {1:0.###} of power in busy bins): idle {2:0.#} W, busy {3:0.#} W per GPU, {4:0.#} W per TB/s, {5:0.###} W per TFLOP/s, ceiling {6:0} W per GPU, meter {7} s; weights {8:0.#} GB on the node's GPUs ({9}){10}.",
                 m, r2, idlePerGpu, beta[0], beta[1], beta[2], ceiling, meter, weightBytes / 1e9, shapeHow,
                 prior != null ? "; shrunk toward " + prior : "; no calibration prior for this GPU");
-            return new Result { Power = power.With(referenceMeanWatts: nAll > 0 ? sumAll / nAll : double.NaN, source: note), Expected = expected, Note = note };
+            // States fitted on instantaneous readings hold the meter's spikes: synthesis does not draw them again.
+            return new Result { Power = power.With(referenceMeanWatts: nAll > 0 ? sumAll / nAll : double.NaN, source: note, drawsPointReadings: false), Expected = expected, Note = note };
         }
 
         private static void Accumulate(double[,] a, double[] b, double x0, double x1, double x2, double y)
