@@ -15,7 +15,7 @@ Describe 'Import-PowerTrace' {
         $t | Should -HaveCount 1
         $t.Level | Should -Be 'Node'
         $t.BinSeconds | Should -Be 0.25
-        $t.Metadata.GpuType | Should -Be 'RTX A6000'
+        $t.Metadata.GpuType | Should -Be 'RTX-A6000-48GB'  # catalog name of 'RTX A6000'
         ($t.Watts | Sort-Object)[[int]($t.BinCount * 0.05)] | Should -BeGreaterThan 30
         ($t.Watts | Sort-Object)[[int]($t.BinCount * 0.05)] | Should -BeLessThan 36
         $t.PeakWatts | Should -BeGreaterThan 200

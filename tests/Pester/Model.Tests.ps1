@@ -19,7 +19,7 @@ Describe 'New-PowerModel' {
         $model.IdleWatts | Should -BeLessThan 40
         ($model.States.Name -contains 'idle') | Should -BeTrue
         ($model.States.Name -match '^decode') | Should -Not -BeNullOrEmpty
-        $model.Configuration.GpuType | Should -Be 'RTX A6000'
+        $model.Configuration.GpuType | Should -Be 'RTX-A6000-48GB'  # catalog name of 'RTX A6000'
         $model.NameplateWatts | Should -Be 300
         Test-Path (Join-Path $tmp 'm.json') | Should -BeTrue
     }

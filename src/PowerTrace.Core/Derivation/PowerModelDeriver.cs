@@ -137,8 +137,7 @@ namespace PowerTrace.Core.Derivation
             sb.AppendLine(Fmt("Derived for {0} from {1} source model(s); primary: {2}.", target, src.Count, pm.Configuration));
             foreach (var n in notes) sb.AppendLine(n);
             sb.Append("Transitions: kept from the primary source (contexts are absolute work units).");
-            // Same GPU as the primary source: keep its spelling, so the derived model pairs with that GPU's recordings.
-            string gpuName = primary.Gpu.Name == gpuT.Name && pm.Configuration.GpuType != null ? pm.Configuration.GpuType : gpuT.Name;
+            string gpuName = gpuT.Name; // the catalog name: GPU names are compared through the catalog, so it pairs with any spelling of the source's GPU
             var config = new ModelConfiguration(gpuName, target.GpuCount, target.ModelName, target.TensorParallel, idleT, tdpT);
             var prov = new ModelProvenance(src.SelectMany(s => s.Model.Provenance.Traces).ToList(), options.CreatedUtc ?? DateTime.UtcNow, PowerModelFitter.ToolVersion, sb.ToString(), band);
             // The workload lag is the primary source's measuring pipeline (log and meter delays), not its hardware: kept.

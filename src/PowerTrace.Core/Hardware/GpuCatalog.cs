@@ -65,6 +65,30 @@ namespace PowerTrace.Core.Hardware
         /// <summary>Finds a GPU by name or alias (case-insensitive); null when unknown.</summary>
         public static GpuSpec? TryFind(string? name) => CatalogLookup.Find(Specs, name, s => s.Name, s => s.Aliases);
 
+        /// <summary>
+        /// The catalog name of a GPU given by name or alias ("H100", "h100-80gb" and "H100-SXM-80GB" all give
+        /// "H100-SXM-80GB"); a GPU the catalog does not know keeps its own spelling (trimmed); null stays null.
+        /// Every GPU name that enters the module (imports, fits, derivations, evaluations) goes through this, so one GPU never counts as two.
+        /// </summary>
+        public static string? CanonicalName(string? name)
+        {
+            if (name == null) return null;
+            return TryFind(name)?.Name ?? name.Trim();
+        }
+
+        /// <summary>
+        /// True when two GPU names denote the same GPU: both resolve to one catalog entry, or (unknown to the catalog)
+        /// they are equal ignoring case, spaces and punctuation.
+        /// </summary>
+        public static bool SameGpu(string? a, string? b)
+        {
+            if (a == null || b == null) return a == null && b == null;
+            var sa = TryFind(a);
+            var sb = TryFind(b);
+            if (sa != null || sb != null) return ReferenceEquals(sa, sb);
+            return CatalogLookup.Normalize(a) == CatalogLookup.Normalize(b);
+        }
+
         /// <summary>Finds a GPU by name or alias; throws <see cref="InvalidSettingException"/> (UnknownGpu) naming the known ones.</summary>
         public static GpuSpec Find(string? name)
         {

@@ -38,5 +38,11 @@ namespace PowerTrace.Core.Import
         public const string InvalidImportSetting = "InvalidImportSetting";
         /// <summary>The vLLM log's timestamps carry no year and none was given.</summary>
         public const string YearRequired = "YearRequired";
+        /// <summary>A negative power reading (power draw cannot be negative). Skippable with SkipInvalidRows, each row reported.</summary>
+        public const string NegativeReading = "NegativeReading";
+        /// <summary>A power reading beyond any real one (above 1e12 W, or one that overflows). Skippable with SkipInvalidRows.</summary>
+        public const string ReadingOutOfRange = "ReadingOutOfRange";
+        /// <summary>Samples spanning more bins than one trace holds (a corrupt timestamp far from the others, or a too-fine bin width).</summary>
+        public const string TraceTooLong = "TraceTooLong";
     }
 }

@@ -11,6 +11,8 @@ namespace PowerTrace.Core.Import
         EmptyReading,
         /// <summary>Anything else worth telling the user.</summary>
         Information,
+        /// <summary>The file's final line ends without a line end and does not parse: its writer stopped mid-record; it was not read.</summary>
+        TruncatedLine,
     }
 
     /// <summary>

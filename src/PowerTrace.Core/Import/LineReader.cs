@@ -37,6 +37,12 @@ namespace PowerTrace.Core.Import
         /// <summary>1-based number of the line last returned.</summary>
         public long LineNumber { get; private set; }
 
+        /// <summary>
+        /// False when the line last returned ended the file without a line terminator: the final line of a
+        /// file whose writer stopped in the middle of a record (a logger killed while writing) looks like this.
+        /// </summary>
+        public bool LastLineTerminated { get; private set; } = true;
+
         /// <summary>Reads the next line (without its terminator). False at end of file.</summary>
         public bool ReadLine(out int start, out int length)
         {
@@ -50,6 +56,7 @@ namespace PowerTrace.Core.Import
                     if (length > 0 && _buffer[nl - 1] == '\r') length--;
                     _start = nl + 1;
                     LineNumber++;
+                    LastLineTerminated = true;
                     return true;
                 }
                 if (_eof)
@@ -61,6 +68,7 @@ namespace PowerTrace.Core.Import
                         if (length > 0 && _buffer[start + length - 1] == '\r') length--;
                         _start = _end;
                         LineNumber++;
+                        LastLineTerminated = false;
                         return true;
                     }
                     start = 0; length = 0;

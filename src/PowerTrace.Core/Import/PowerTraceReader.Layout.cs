@@ -25,6 +25,8 @@ namespace PowerTrace.Core.Import
             // Written by Export-PowerTrace (every watts column has a level hint): rows are bins and an
             // empty cell is an unmeasured bin, not a missing reading under the previous one's hold.
             public bool ExactGrid;
+            // ',' (invariant) or ';' (semicolon-separated with decimal commas).
+            public char Delimiter = ',';
         }
 
         private static string Normalize(string header, out string? unit)

@@ -63,14 +63,27 @@ namespace PowerTrace.Core.Import
                 buf = reader.Buffer;
                 if (!IsBlank(buf, ls, ll)) break;
             }
-            split.Split(buf, ls, ll);
+            char delimiter = CsvDialect.Detect(buf, ls, ll);
+            split.Split(buf, ls, ll, delimiter);
+            if (delimiter == ';' && StartsLikeData(split.Span(buf, 0)))
+            {
+                CsvDialect.NormalizeDecimals(buf, ls, ll, delimiter);
+                split.Split(buf, ls, ll, delimiter);
+            }
             var layout = DetectLayout(file, reader.LineNumber, buf, split, options);
+            layout.Delimiter = delimiter;
+            if (delimiter == ';')
+                options.Notice?.Invoke(new ImportNotice(ImportNoticeKind.Information, file, reader.LineNumber, null,
+                    "Semicolon-separated with decimal commas (the CSV Excel writes where the comma is the decimal separator): '71,5' reads as 71.5."));
 
             var channels = new Dictionary<int, TimeBinner>();
             TimeBinner?[] fast = new TimeBinner?[64];
             var gpuFilter = options.GpuIndex != null ? new HashSet<int>(options.GpuIndex) : null;
             var seenGpus = gpuFilter != null ? new HashSet<int>() : null;
-            long rows = 0, filteredRows = 0, emptyReadings = 0;
+            long rows = 0, filteredRows = 0, emptyReadings = 0, truncatedLines = 0;
+            var rowWatts = new double[layout.WattsCols.Length];
+            var rowTake = new bool[layout.WattsCols.Length];
+            var rowBinner = new TimeBinner?[layout.WattsCols.Length];
             long firstTicks = long.MinValue;
             string? firstText = null;
             bool firstIsData = !layout.HeaderLine;
@@ -85,7 +98,8 @@ namespace PowerTrace.Core.Import
                     if (!reader.ReadLine(out ls, out ll)) break;
                     buf = reader.Buffer;
                     if (ll == 0 || IsBlank(buf, ls, ll)) continue;
-                    split.Split(buf, ls, ll);
+                    CsvDialect.NormalizeDecimals(buf, ls, ll, layout.Delimiter);
+                    split.Split(buf, ls, ll, layout.Delimiter);
                 }
                 long line = reader.LineNumber;
                 if ((line & 0x3FFF) == 0)
@@ -117,21 +131,23 @@ namespace PowerTrace.Core.Import
                             if (!gpuFilter.Contains(channelBase)) { filteredRows++; continue; }
                         }
                     }
-                    for (int c = 0; c < layout.WattsCols.Length; c++)
+                    if (Math.Abs(t - firstTicks) / binTicks > MaxBinsPerTrace)
+                        throw new InputFormatException(ImportErrorIds.TraceTooLong, file, line, layout.TimeName,
+                            $"{TimestampParser.FormatUtc(t)} UTC is {Math.Abs(t - firstTicks) / (double)TimeSpan.TicksPerDay:0.#} days from the first sample ({TimestampParser.FormatUtc(firstTicks)} UTC): "
+                            + $"more than {MaxBinsPerTrace:N0} bins of {binTicks / (double)TimeSpan.TicksPerSecond} s. A corrupt timestamp, or a recording to import with a wider -BinSeconds.");
+                    // Parse and check the whole row before any sample is taken, so a rejected row leaves nothing behind.
+                    int nw = layout.WattsCols.Length;
+                    for (int c = 0; c < nw; c++)
                     {
                         int col = layout.WattsCols[c];
                         var span = split.Span(buf, col);
-                        if (!TryParseWatts(file, line, layout.Names[col], span, layout.Scales[c], out double w))
+                        rowTake[c] = true;
+                        if (!TryParseWatts(file, line, layout.Names[col], span, layout.Scales[c], out rowWatts[c]))
                         {
-                            if (layout.ExactGrid) w = double.NaN;
-                            else
-                            {
-                            emptyReadings++;
-                            notice?.Invoke(new ImportNotice(ImportNoticeKind.EmptyReading, file, line, layout.Names[col],
-                                "Empty reading: no sample taken from this row."));
-                            continue;
-                            }
+                            if (layout.ExactGrid) rowWatts[c] = double.NaN;
+                            else rowTake[c] = false;
                         }
+                        if (!rowTake[c]) continue;
                         int ch = layout.Kind == Kind.Csv ? c : channelBase;
                         TimeBinner? b = ch < fast.Length ? fast[ch] : null;
                         if (b == null && !channels.TryGetValue(ch, out b))
@@ -140,13 +156,27 @@ namespace PowerTrace.Core.Import
                             channels.Add(ch, b);
                             if (ch < fast.Length) fast[ch] = b;
                         }
+                        rowBinner[c] = b;
                         if (t < b.LastTime)
                             throw new InputFormatException(ImportErrorIds.TimestampsGoBackwards, file, line, layout.TimeName,
                                 $"{new DateTime(t, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss.fff} UTC is earlier than the previous sample"
                                 + (layout.Kind == Kind.Smi ? $" of GPU {ch}" : "") + $" ({new DateTime(b.LastTime, DateTimeKind.Utc):yyyy-MM-dd HH:mm:ss.fff} UTC).");
-                        b.Add(t, w);
+                    }
+                    for (int c = 0; c < nw; c++)
+                    {
+                        if (rowTake[c]) { rowBinner[c]!.Add(t, rowWatts[c]); continue; }
+                        emptyReadings++;
+                        notice?.Invoke(new ImportNotice(ImportNoticeKind.EmptyReading, file, line, layout.Names[layout.WattsCols[c]],
+                            "Empty reading: no sample taken from this row."));
                     }
                     rows++;
+                }
+                catch (InputFormatException ex) when (!reader.LastLineTerminated)
+                {
+                    // The file ends inside this line (no line end): the writer stopped mid-record. Everything before it stands.
+                    truncatedLines++;
+                    notice?.Invoke(new ImportNotice(ImportNoticeKind.TruncatedLine, file, line, ex.Field,
+                        "Final line cut short (the file ends without a line end: its writer stopped mid-record); not read: " + ex.Problem));
                 }
                 catch (InputFormatException ex) when (options.SkipInvalidRows && ex.ErrorId != ImportErrorIds.TimestampsGoBackwards && ex.ErrorId != ImportErrorIds.UnknownUnit)
                 {
@@ -158,7 +188,7 @@ namespace PowerTrace.Core.Import
                     $"First timestamp '{firstText}' is {TimestampParser.FormatUtc(firstTicks)} UTC "
                     + (TimestampParser.LooksLikeDate(firstText.AsSpan()) ? TimestampParser.DescribeOffset(options.UtcOffset)
                        : $"(seconds counted from {TimestampParser.FormatUtc(options.TimeOrigin.Ticks)} UTC)") + "."));
-            if (rows == 0 && filteredRows == 0)
+            if (rows == 0 && filteredRows == 0 && truncatedLines == 0)
                 throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file holds no data rows.");
             // Every requested GPU must occur with readings, whether or not any other GPU did.
             if (layout.Kind == Kind.Smi && options.GpuIndex != null)
@@ -222,22 +252,56 @@ namespace PowerTrace.Core.Import
         // False for an empty reading; throws for a bad number or unit.
         private static bool TryParseWatts(string file, long line, string field, ReadOnlySpan<char> s, double scale, out double watts)
         {
-            if (FastNumber.TryParseDouble(s, out watts)) { watts *= scale; return true; }
-            if (s.Length == 0 || s.SequenceEqual("[N/A]".AsSpan()) || s.SequenceEqual("N/A".AsSpan())) return false;
+            if (FastNumber.TryParseDouble(s, out watts)) { watts *= scale; return CheckWatts(file, line, field, s, watts); }
+            if (s.Length == 0 || IsNoReading(s)) return false;
             // A value with its unit, as nvidia-smi writes without 'nounits': "71.23 W".
             int sp = s.LastIndexOf(' ');
             if (sp > 0 && FastNumber.TryParseDouble(s.Slice(0, sp).TrimEnd(), out watts))
             {
                 var u = s.Slice(sp + 1);
-                if (u.Length == 1 && u[0] == 'W') return true; // the value's own unit wins; the common case, no allocation
+                if (u.Length == 1 && u[0] == 'W') return CheckWatts(file, line, field, s, watts); // the value's own unit wins; the common case
                 string unit = u.ToString();
                 if (!TryPowerScale(unit, out double us))
                     throw new InputFormatException(ImportErrorIds.UnknownUnit, file, line, field, $"Unknown power unit '{unit}' in '{s.ToString()}' (known: W, kW, mW, MW).");
                 watts *= us;
-                return true;
+                return CheckWatts(file, line, field, s, watts);
             }
             throw new InputFormatException(ImportErrorIds.InvalidNumber, file, line, field, $"'{s.ToString()}' is not a number.");
         }
+
+        /// <summary>
+        /// What nvidia-smi prints where it has no reading: <c>[N/A]</c>, <c>[Not Supported]</c> (a GPU or MIG slice whose
+        /// power it cannot read), <c>[Unknown Error]</c>, with or without brackets. Each is a missing reading (a gap), not bad data.
+        /// </summary>
+        internal static bool IsNoReading(ReadOnlySpan<char> s)
+        {
+            if (s.Length > 1 && s[0] == '[' && s[s.Length - 1] == ']') s = s.Slice(1, s.Length - 2).Trim();
+            return s.Equals("N/A".AsSpan(), StringComparison.OrdinalIgnoreCase)
+                || s.Equals("Not Supported".AsSpan(), StringComparison.OrdinalIgnoreCase)
+                || s.Equals("Unknown Error".AsSpan(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>Largest reading accepted, watts (1 TW: above any facility; beyond it a number is corrupt, and sums overflow).</summary>
+        public const double MaxPlausibleWatts = 1e12;
+
+        /// <summary>Samples a trace may span, in bins of the import's width; more is a corrupt timestamp or a too-fine bin width.</summary>
+        public const long MaxBinsPerTrace = 50_000_000;
+
+        // Power draw is never negative and never beyond MaxPlausibleWatts: such a reading is corrupt, not a measurement.
+        private static bool CheckWatts(string file, long line, string field, ReadOnlySpan<char> s, double watts)
+        {
+            if (watts < 0)
+                throw new InputFormatException(ImportErrorIds.NegativeReading, file, line, field,
+                    $"'{s.ToString()}' is negative: power draw cannot be. Fix the file, or -SkipInvalidRows to leave such rows out (each one reported).");
+            if (!(watts <= MaxPlausibleWatts))
+                throw new InputFormatException(ImportErrorIds.ReadingOutOfRange, file, line, field,
+                    $"'{s.ToString()}' is {watts:G3} W, beyond any real reading (limit {MaxPlausibleWatts:G3} W). Fix the file, or -SkipInvalidRows to leave such rows out (each one reported).");
+            return true;
+        }
+
+        // In the semicolon dialect a header starts with a letter or quote; a data line with a digit or sign.
+        private static bool StartsLikeData(ReadOnlySpan<char> first)
+            => first.Length > 0 && (char.IsDigit(first[0]) || first[0] == '-' || first[0] == '+' || first[0] == '.');
 
         private static IReadOnlyList<PowerSeries> Build(string file, Layout layout, Dictionary<int, TimeBinner> channels, long binTicks, PowerImportOptions o)
         {
@@ -334,7 +398,7 @@ namespace PowerTrace.Core.Import
             var gaps = count == 0 ? GapReport.None : new GapReport(count, total, longest, filled);
 
             int tp = o.TensorParallel > 0 ? o.TensorParallel : groupTp;
-            var meta = new TraceMetadata(o.GpuType, gpus?.Length ?? 0, o.ModelName, tp, new[] { file }, gpus);
+            var meta = new TraceMetadata(Hardware.GpuCatalog.CanonicalName(o.GpuType), gpus?.Length ?? 0, o.ModelName, tp, new[] { file }, gpus);
             var start = new DateTime(first * binTicks, DateTimeKind.Utc);
             return new PowerSeries(name, level, start, binTicks / (double)TimeSpan.TicksPerSecond, watts, meta, gaps);
         }

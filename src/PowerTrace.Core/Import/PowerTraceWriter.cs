@@ -96,7 +96,7 @@ namespace PowerTrace.Core.Import
             }
         }
 
-        private static List<string> UniqueNames(IReadOnlyList<PowerSeries> traces)
+        internal static List<string> UniqueNames(IReadOnlyList<PowerSeries> traces)
         {
             var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             var list = new List<string>();

@@ -69,6 +69,8 @@ namespace PowerTrace.Core.Import
                 double? ts = null; int? inLen = null, outLen = null;
                 try
                 {
+                try
+                {
                     var r = new Utf8JsonReader(Encoding.UTF8.GetBytes(text));
                     if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
                         throw new InputFormatException(ImportErrorIds.InvalidJson, file, line, null, "Not a JSON object.");
@@ -100,6 +102,12 @@ namespace PowerTrace.Core.Import
                 if (ts == null) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, "timestamp", "No 'timestamp' member.");
                 if (inLen == null) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, "input_length", "No 'input_length' member.");
                 if (outLen == null) throw new InputFormatException(ImportErrorIds.MissingColumn, file, line, "output_length", "No 'output_length' member.");
+                }
+                catch (InputFormatException ex) when (!reader.LastLineTerminated)
+                {
+                    TruncatedNotice(o, file, line, ex);
+                    continue;
+                }
                 double sec = ts.Value / 1000.0;
                 if (sec < last) throw new InputFormatException(ImportErrorIds.TimestampsGoBackwards, file, line, "timestamp", $"{ts.Value} ms is earlier than the previous request ({last * 1000} ms).");
                 last = sec;
@@ -110,6 +118,15 @@ namespace PowerTrace.Core.Import
             NoteRelativeStart(trace, file, "timestamp", o);
             return trace;
         }
+
+        private static void Truncate<T>(List<T> list, int count)
+        {
+            if (list.Count > count) list.RemoveRange(count, list.Count - count);
+        }
+
+        private static void TruncatedNotice(RequestImportOptions o, string file, long line, InputFormatException ex)
+            => o.Notice?.Invoke(new ImportNotice(ImportNoticeKind.TruncatedLine, file, line, ex.Field,
+                "Final line cut short (the file ends without a line end: its writer stopped mid-record); not read: " + ex.Problem));
 
         // Verbose check of the timeline: where the first relative arrival lands in UTC, if anywhere.
         private static void NoteRelativeStart(RequestTrace trace, string file, string field, RequestImportOptions o)
@@ -152,8 +169,12 @@ namespace PowerTrace.Core.Import
 
         private static RequestTrace ReadCsv(string file, LineReader reader, FieldSplitter split, int ls, int ll, RequestFileFormat format, RequestImportOptions o)
         {
-            split.Split(reader.Buffer, ls, ll);
+            char delimiter = CsvDialect.Detect(reader.Buffer, ls, ll);
+            split.Split(reader.Buffer, ls, ll, delimiter);
             var header = split.All(reader.Buffer);
+            if (delimiter == ';')
+                o.Notice?.Invoke(new ImportNotice(ImportNoticeKind.Information, file, reader.LineNumber, null,
+                    "Semicolon-separated with decimal commas (the CSV Excel writes where the comma is the decimal separator): '0,25' reads as 0.25."));
             long headerLine = reader.LineNumber;
             if (header.Count > 0 && TimestampParser.LooksLikeDate(header[0].AsSpan()))
                 throw new InputFormatException(ImportErrorIds.MissingColumn, file, headerLine, null, "A request CSV needs a header line naming its columns.");
@@ -191,7 +212,11 @@ namespace PowerTrace.Core.Import
                 long line = reader.LineNumber;
                 if ((line & 0x3FFF) == 0) o.CancellationToken.ThrowIfCancellationRequested();
                 if (ll == 0 || string.IsNullOrWhiteSpace(new string(buf, ls, ll))) continue;
-                split.Split(buf, ls, ll);
+                CsvDialect.NormalizeDecimals(buf, ls, ll, delimiter);
+                split.Split(buf, ls, ll, delimiter);
+                int before = pin.Count;
+                try
+                {
                 if (split.Count != header.Count)
                     throw new InputFormatException(ImportErrorIds.WrongFieldCount, file, line, null, $"Expected {header.Count} fields ({string.Join(", ", header)}), found {split.Count}.");
                 var a = split.Span(buf, ca);
@@ -222,6 +247,16 @@ namespace PowerTrace.Core.Import
                 pout.Add(Int(split, buf, co, header, file, line));
                 if (ttft != null) ttft.Add(Opt(split, buf, cf, header, file, line) * fScale);
                 if (lat != null) lat.Add(Opt(split, buf, cl, header, file, line) * lScale);
+                }
+                catch (InputFormatException ex) when (!reader.LastLineTerminated)
+                {
+                    // The file ends inside this line: its writer stopped mid-record. Drop what the line added; keep the rest.
+                    Truncate(ticks, before); Truncate(secs, before); Truncate(pin, before); Truncate(pout, before);
+                    if (ttft != null) Truncate(ttft, before);
+                    if (lat != null) Truncate(lat, before);
+                    if (before == 0) absolute = null;
+                    TruncatedNotice(o, file, line, ex);
+                }
             }
             int n = pin.Count;
             if (n == 0) throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file holds a header but no requests.");

@@ -24,6 +24,7 @@ namespace PowerTrace.Core.Import
         private static readonly Regex Ansi = new Regex(@"\x1B\[[0-9;?]*[A-Za-z]", RegexOptions.Compiled | RegexOptions.CultureInvariant);
         private static readonly Regex Stamp = new Regex(@"(?<![0-9])(?<mo>\d\d)-(?<d>\d\d) (?<h>\d\d):(?<mi>\d\d):(?<s>\d\d)(?:\.(?<f>\d{1,6}))?(?![0-9])", RegexOptions.Compiled | RegexOptions.CultureInvariant);
         private static readonly Regex EngineId = new Regex(@"Engine (?<e>\d+):", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        private const string PromptLabel = "Avg prompt throughput:";
         private static readonly Regex Prompt = Field(@"Avg prompt throughput: (?<v>\S+) tokens/s");
         private static readonly Regex Gen = Field(@"Avg generation throughput: (?<v>\S+) tokens/s");
         private static readonly Regex Running = Field(@"Running: (?<v>\S+) reqs");
@@ -55,6 +56,7 @@ namespace PowerTrace.Core.Import
             bool otherEngineNoted = false;
             var enginesSeen = new SortedSet<int>();
             bool anyLine = false;
+            string firstStamp = "";
             using (var reader = new LineReader(file))
             {
                 while (reader.ReadLine(out int ls, out int ll))
@@ -65,10 +67,22 @@ namespace PowerTrace.Core.Import
                     string raw = new string(reader.Buffer, ls, ll);
                     if (raw.IndexOf("throughput", StringComparison.Ordinal) < 0) continue;
                     string text = Ansi.Replace(raw, "");
-                    var pm = Prompt.Match(text);
-                    if (!pm.Success) continue;
+                    // An engine-state line is one that says "Avg prompt throughput:"; the rest of it must be there.
+                    int at = text.IndexOf(PromptLabel, StringComparison.Ordinal);
+                    if (at < 0) continue;
+                    var pm = Prompt.Match(text, at);
+                    if (!pm.Success)
+                    {
+                        var bad = new InputFormatException(ImportErrorIds.InvalidNumber, file, line, "prompt throughput", "Engine-state line without 'Avg prompt throughput: <number> tokens/s'.");
+                        if (reader.LastLineTerminated) throw bad;
+                        options.Notice?.Invoke(new ImportNotice(ImportNoticeKind.TruncatedLine, file, line, bad.Field,
+                            "Final line cut short (the file ends without a line end: its writer stopped mid-record); not read: " + bad.Problem));
+                        continue;
+                    }
                     var em = EngineId.Match(text);
-                    int e = em.Success ? int.Parse(em.Groups["e"].Value, CultureInfo.InvariantCulture) : 0;
+                    int e = 0;
+                    if (em.Success && !int.TryParse(em.Groups["e"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out e))
+                        throw new InputFormatException(ImportErrorIds.InvalidNumber, file, line, "Engine", $"'{em.Groups["e"].Value}' is not an engine number.");
                     enginesSeen.Add(e);
                     if (engine == null) engine = e;
                     else if (e != engine.Value)
@@ -78,11 +92,18 @@ namespace PowerTrace.Core.Import
                         otherEngineNoted = true;
                         continue;
                     }
+                    long t;
+                    double promptTps, genTps, kvUse;
+                    int running, waiting;
+                    try
+                    {
                     var sm = Stamp.Match(text);
                     if (!sm.Success || sm.Index > pm.Index)
                         throw new InputFormatException(ImportErrorIds.InvalidTimestamp, file, line, "time", "No MM-DD HH:MM:SS time before the engine state.");
                     int mo = Int(sm, "mo"), d = Int(sm, "d");
-                    if (lastMonth != 0 && mo < lastMonth) year++;
+                    // The log's times carry no year: only December followed by January is a new year. Any other month
+                    // going down is time going backwards (reported), never a guessed year that would shift the rest of the log.
+                    if (lastMonth == 12 && mo == 1) year++;
                     lastMonth = mo;
                     DateTime local;
                     try
@@ -95,18 +116,32 @@ namespace PowerTrace.Core.Import
                     {
                         throw new InputFormatException(ImportErrorIds.InvalidTimestamp, file, line, "time", $"'{sm.Value}' is not a date in {year}.");
                     }
-                    long t = local.Ticks + options.TimeOffset.Ticks;
+                    t = local.Ticks + options.TimeOffset.Ticks;
                     if (times.Count > 0 && t < times[times.Count - 1])
                         throw new InputFormatException(ImportErrorIds.TimestampsGoBackwards, file, line, "time", $"'{sm.Value}' is earlier than the previous engine-state line.");
+                    if (times.Count == 0) firstStamp = $"'{sm.Value}' ({year})";
+                    promptTps = Num(pm, file, line, "prompt throughput");
+                    genTps = Num(Require(Gen, text, file, line, "generation throughput"), file, line, "generation throughput");
+                    running = IntField(Require(Running, text, file, line, "Running"), file, line, "Running");
+                    waiting = IntField(Require(Waiting, text, file, line, "Waiting"), file, line, "Waiting");
+                    kvUse = Num(Require(Kv, text, file, line, "KV cache usage"), file, line, "KV cache usage");
+                    }
+                    catch (InputFormatException ex) when (!reader.LastLineTerminated && ex.ErrorId != ImportErrorIds.TimestampsGoBackwards)
+                    {
+                        // The file ends inside this line: the server stopped mid-record. Everything before it stands.
+                        options.Notice?.Invoke(new ImportNotice(ImportNoticeKind.TruncatedLine, file, line, ex.Field,
+                            "Final line cut short (the file ends without a line end: its writer stopped mid-record); not read: " + ex.Problem));
+                        continue;
+                    }
                     if (times.Count == 0)
                         options.Notice?.Invoke(new ImportNotice(ImportNoticeKind.Information, file, line, "time",
-                            $"First engine-state line at log time '{sm.Value}' ({year}) is {TimestampParser.FormatUtc(t)} UTC (UTC = log time + TimeOffset {TimestampParser.FormatOffset(options.TimeOffset)})."));
+                            $"First engine-state line at log time {firstStamp} is {TimestampParser.FormatUtc(t)} UTC (UTC = log time + TimeOffset {TimestampParser.FormatOffset(options.TimeOffset)})."));
                     times.Add(t);
-                    pt.Add(Num(pm, file, line, "prompt throughput"));
-                    gt.Add(Num(Require(Gen, text, file, line, "generation throughput"), file, line, "generation throughput"));
-                    run.Add(IntField(Require(Running, text, file, line, "Running"), file, line, "Running"));
-                    wait.Add(IntField(Require(Waiting, text, file, line, "Waiting"), file, line, "Waiting"));
-                    kv.Add(Num(Require(Kv, text, file, line, "KV cache usage"), file, line, "KV cache usage"));
+                    pt.Add(promptTps);
+                    gt.Add(genTps);
+                    run.Add(running);
+                    wait.Add(waiting);
+                    kv.Add(kvUse);
                 }
             }
             if (!anyLine) throw new InputFormatException(ImportErrorIds.EmptyFile, file, 0, null, "The file is empty.");

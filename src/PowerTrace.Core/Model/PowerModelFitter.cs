@@ -235,7 +235,7 @@ namespace PowerTrace.Core.Model
         internal static void CheckSameConfiguration(TraceMetadata a, TraceMetadata b, string name)
         {
             string? why = null;
-            if (a.GpuType != null && b.GpuType != null && !string.Equals(a.GpuType, b.GpuType, StringComparison.OrdinalIgnoreCase)) why = $"GPU type {b.GpuType} vs {a.GpuType}";
+            if (a.GpuType != null && b.GpuType != null && !Hardware.GpuCatalog.SameGpu(a.GpuType, b.GpuType)) why = $"GPU type {b.GpuType} vs {a.GpuType}";
             else if (a.GpuCount > 0 && b.GpuCount > 0 && a.GpuCount != b.GpuCount) why = $"{b.GpuCount} GPUs vs {a.GpuCount}";
             else if (a.ModelName != null && b.ModelName != null && !string.Equals(a.ModelName, b.ModelName, StringComparison.OrdinalIgnoreCase)) why = $"model {b.ModelName} vs {a.ModelName}";
             else if (a.TensorParallel > 0 && b.TensorParallel > 0 && a.TensorParallel != b.TensorParallel) why = $"TP{b.TensorParallel} vs TP{a.TensorParallel}";
@@ -285,7 +285,7 @@ namespace PowerTrace.Core.Model
         private static ModelConfiguration BuildConfiguration(IReadOnlyList<PowerModelTrainingInput> inputs, double idlePerGpu, PowerModelFitOptions o)
         {
             TraceMetadata m = inputs[0].Trace.Metadata;
-            string? gpuType = o.GpuType ?? m.GpuType;
+            string? gpuType = Hardware.GpuCatalog.CanonicalName(o.GpuType ?? m.GpuType);
             int tp = o.TensorParallel ?? m.TensorParallel;
             int gpus = o.GpuCount ?? (m.GpuCount > 0 ? m.GpuCount : tp > 0 ? tp : 1);
             string? modelName = o.ModelName ?? m.ModelName;

@@ -406,7 +406,8 @@ namespace PowerTrace.Core.Synthesis
                 cancellationToken.ThrowIfCancellationRequested();
                 if (p.FilePath != null)
                     files.Add(SynthesisCsvWriter.Write(p.FilePath, p.Store, p.Level, p.K, b, p.Spec.ResolutionSeconds, start,
-                        g => TraceName(p.Level, p.FirstGroup + g), pueMilli, progress, cancellationToken));
+                        g => SynthesisFileManifest.ColumnOf(p.Level, p.FirstGroup + g, settings.Layout, settings.Model!.GpuCount), pueMilli,
+                        SynthesisOrigin.FromSettings(settings, method), SynthesisFileManifest.DescribeOutputs(settings.Outputs), progress, cancellationToken));
                 else
                     for (int g = 0; g < p.Groups; g++) series.Add(ToSeries(p, g, settings.Layout, settings.Model!, start, pueMilli, provenance));
             }

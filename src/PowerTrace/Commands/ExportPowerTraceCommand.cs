@@ -33,6 +33,11 @@ namespace PowerTrace.Commands
         public string? Path { get; set; }
 
         /// <summary>Overwrite an existing file.</summary>
+        /// <summary>File format: Csv, Parquet, or Auto (the default: Parquet for a .parquet or .pq path, else CSV).</summary>
+        [Parameter]
+        [ValidateSet("Auto", "Csv", "Parquet", IgnoreCase = true)]
+        public string Format { get; set; } = "Auto";
+
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -53,15 +58,19 @@ namespace PowerTrace.Commands
                 PowerTraceWriter.CheckSameGrid(_traces);
                 bool exists = File.Exists(full);
                 // ShouldProcess first: -WhatIf only reports what would happen, even when the file exists.
-                string action = $"Write {_traces.Count} power trace(s) as CSV"
+                bool parquet = string.Equals(Format, "Parquet", StringComparison.OrdinalIgnoreCase)
+                    || (string.Equals(Format, "Auto", StringComparison.OrdinalIgnoreCase)
+                        && (full.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".pq", StringComparison.OrdinalIgnoreCase)));
+                string action = $"Write {_traces.Count} power trace(s) as {(parquet ? "Parquet" : "CSV")}"
                                 + (exists ? (Force.IsPresent ? ", replacing the existing file" : " (the file exists: without -Force this fails with FileExists)") : "");
                 if (!ShouldProcess(full, action)) return;
                 if (exists && !Force.IsPresent)
                     throw new PowerTraceException(ImportErrorIds.FileExists, $"{full} exists; use -Force to overwrite it.");
-                PowerTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent, CancellationToken);
+                if (parquet) ParquetTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent, CancellationToken);
+                else PowerTraceWriter.WriteFile(full, _traces, overwrite: Force.IsPresent, CancellationToken);
                 int rows = 0;
                 foreach (var t in _traces) rows = Math.Max(rows, t.BinCount);
-                WriteVerbose($"Wrote {_traces.Count} trace column(s) x {rows:N0} row(s) to {full} ({new FileInfo(full).Length:N0} bytes).");
+                WriteVerbose($"Wrote {_traces.Count} trace column(s) x {rows:N0} row(s) to {full} ({new FileInfo(full).Length:N0} bytes, {(parquet ? "Parquet" : "CSV")}).");
             }
             catch (Exception ex) when (ex is PowerTraceException || ex is IOException || ex is UnauthorizedAccessException || ex is OperationCanceledException)
             {

@@ -70,7 +70,7 @@ namespace PowerTrace.Commands
                             TimeOffset = TimeOffset,
                             Engine = Engine,
                             CancellationToken = CancellationToken,
-                            Notice = n => WriteVerbose(n.ToString()),
+                            Notice = n => { if (n.Kind == ImportNoticeKind.TruncatedLine) WriteWarning(n.ToString()); else WriteVerbose(n.ToString()); },
                         });
                     }
                     WriteVerbose($"Read {series.Count:N0} engine-state samples over {series.DurationSeconds:0.#} s from {series.StartUtc:u} in {clock.Elapsed.TotalSeconds:0.00} s.");

@@ -110,7 +110,7 @@ namespace PowerTrace.Commands
                     CancellationToken = CancellationToken,
                     Notice = n =>
                     {
-                        if (n.Kind == ImportNoticeKind.SkippedRow) skipped.Add(n);
+                        if (n.Kind == ImportNoticeKind.SkippedRow || n.Kind == ImportNoticeKind.TruncatedLine) skipped.Add(n);
                         else if (n.Kind == ImportNoticeKind.EmptyReading) empty.Add(n);
                         else WriteVerbose(n.ToString());
                     },

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using PowerTrace.Core.Errors;
@@ -55,10 +56,21 @@ namespace PowerTrace.Commands
         internal static DateTime AsUtc(DateTime t)
             => t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc);
 
+        // Ignored columns and facts under -Verbose; a line the reader could not use (a final line cut short) as a warning.
+        private void ReportNotices(List<ImportNotice> notices)
+        {
+            foreach (var n in notices)
+            {
+                if (n.Kind == ImportNoticeKind.TruncatedLine || n.Kind == ImportNoticeKind.SkippedRow) WriteWarning(n.ToString());
+                else WriteVerbose(n.Kind == ImportNoticeKind.IgnoredColumn ? $"{System.IO.Path.GetFileName(n.File)}: ignored column '{n.Field}'" : n.ToString());
+            }
+        }
+
         protected override void ProcessRecord()
         {
             foreach (string file in InputFiles())
             {
+                var notices = new List<ImportNotice>();
                 var options = new RequestImportOptions
                 {
                     Format = Format,
@@ -70,13 +82,15 @@ namespace PowerTrace.Commands
                     UtcOffset = UtcOffset,
                     StartUtc = StartUtc.HasValue ? AsUtc(StartUtc.Value) : (DateTime?)null,
                     CancellationToken = CancellationToken,
-                    Notice = n => WriteVerbose(n.Kind == ImportNoticeKind.IgnoredColumn ? $"{System.IO.Path.GetFileName(n.File)}: ignored column '{n.Field}'" : n.ToString()),
+                    Notice = n => notices.Add(n),
                 };
                 try
                 {
                     WriteVerbose($"Reading {file}");
                     var clock = System.Diagnostics.Stopwatch.StartNew();
-                    var trace = RequestTraceReader.Read(file, options);
+                    RequestTrace trace;
+                    try { trace = RequestTraceReader.Read(file, options); }
+                    finally { ReportNotices(notices); }
                     WriteVerbose($"Read {trace.Count:N0} requests ({trace.Format}) over {trace.DurationSeconds:0.#} s"
                         + (trace.StartUtc.HasValue ? $" from {trace.StartUtc.Value:u}" : " (relative times)")
                         + $", mean {trace.MeanRatePerSecond:0.###} req/s, {trace.TotalPromptTokens:N0} prompt and {trace.TotalOutputTokens:N0} output tokens, in {clock.Elapsed.TotalSeconds:0.00} s.");

@@ -148,10 +148,12 @@ namespace PowerTrace.Commands
 
         /// <summary><para type="description">Zero-based shard to synthesize.</para></summary>
         [Parameter]
+        [ShardArgument]
         public int ShardIndex { get; set; }
 
         /// <summary><para type="description">Number of shards the site is cut into (default 1).</para></summary>
         [Parameter]
+        [ShardArgument]
         public int ShardCount { get; set; } = 1;
 
         /// <summary><para type="description">Stream every level to CSV instead of memory (one file per level when several).</para></summary>
@@ -242,6 +244,11 @@ namespace PowerTrace.Commands
 
         private SynthesisSettings BuildSettings()
         {
+            // $env:JOB_COMPLETION_INDEX and friends arrive as strings; unset, they arrive as nothing: say so, never run shard 0.
+            if (ShardIndex == ShardArgumentAttribute.Unset || ShardCount == ShardArgumentAttribute.Unset)
+                throw new InvalidSettingException("InvalidShard", ShardIndex == ShardArgumentAttribute.Unset ? "ShardIndex" : "ShardCount",
+                    $"-{(ShardIndex == ShardArgumentAttribute.Unset ? "ShardIndex" : "ShardCount")} is empty: the environment variable meant to hold it "
+                    + "(JOB_COMPLETION_INDEX in a Kubernetes Indexed Job, SLURM_ARRAY_TASK_ID in a Slurm array, a child runbook's parameter) is not set.");
             if (TokenLengths != null && TokenDistribution != null)
                 throw new InvalidSettingException("AmbiguousTokenLengths", "TokenLengths", "Give either -TokenLengths (pairs drawn from a request log) or -TokenDistribution (a named distribution), not both.");
             TokenLengthDistribution? tokens = TokenLengths != null ? new EmpiricalTokenLengths(TokenLengths)

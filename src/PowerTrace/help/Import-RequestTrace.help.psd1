@@ -24,7 +24,7 @@ Every row must parse: token counts are non-negative whole numbers (12.0 is accep
     }
     Inputs      = @('System.String', 'System.IO.FileInfo')
     Notes       = @'
-Error ids (non-terminating, one per bad file): PathNotFound, EmptyFile (no requests), MissingColumn (no header, a required or named column missing, a JSON line without timestamp, input_length or output_length), WrongFieldCount, InvalidTimestamp, InvalidNumber (a bad token count, latency or Mooncake timestamp), InvalidJson, TimestampsGoBackwards, IOError, AccessDenied.
+Error ids (non-terminating, one per bad file): PathNotFound, EmptyFile (no requests), MissingColumn (no header, a required or named column missing, a JSON line without timestamp, input_length or output_length), WrongFieldCount, InvalidTimestamp, InvalidNumber (a bad token count, latency or Mooncake timestamp), InvalidJson, TimestampsGoBackwards, IOError, AccessDenied. A final line cut short (the file ends inside it, without a line end) is left out with a warning naming the line; everything before it is read. Semicolon-separated CSVs with decimal commas (Excel in much of Europe) are read like comma-separated ones.
 
 Units: ArrivalSeconds, TtftSeconds, LatencySeconds and DurationSeconds in seconds, MeanRatePerSecond in requests per second, StartUtc as a UTC DateTime (or empty for a relative trace). ArrivalUtc(i) gives request i's arrival on the UTC timeline when StartUtc is known.
 '@

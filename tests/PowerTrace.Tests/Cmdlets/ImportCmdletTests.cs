@@ -39,7 +39,7 @@ public sealed class ImportCmdletTests : IDisposable
         var traces = Run<PowerSeries>(ps, "Get-ChildItem -LiteralPath $dir -Filter 'gpu_power_log_tp*.txt' | Import-PowerTrace -GpuType 'RTX A6000'", ("dir", A6000));
         Assert.False(ps.HadErrors);
         Assert.Equal(2, traces.Count);
-        Assert.All(traces, t => Assert.Equal("RTX A6000", t.Metadata.GpuType));
+        Assert.All(traces, t => Assert.Equal("RTX-A6000-48GB", t.Metadata.GpuType)); // the catalog name of "RTX A6000"
         using var ps2 = Shell();
         var byWildcard = Run<PowerSeries>(ps2, "Import-PowerTrace -Path (Join-Path $dir 'gpu_power_log_tp?.txt')", ("dir", A6000));
         Assert.Equal(traces.Select(t => t.Name), byWildcard.Select(t => t.Name));

@@ -20,7 +20,7 @@ public class RealDataImportTests
         Assert.Equal(0.25, t.BinSeconds);
         Assert.Equal(1, t.Metadata.GpuCount);
         Assert.Equal(new[] { 0 }, t.Metadata.GpuIndices);
-        Assert.Equal("RTX A6000", t.Metadata.GpuType);
+        Assert.Equal("RTX-A6000-48GB", t.Metadata.GpuType); // the catalog name of "RTX A6000"
         Assert.Equal(0, t.Metadata.TensorParallel); // not given, not guessed
         // 914 samples every ~200 ms from 21:08:19.444 to 21:11:22.246 (+ one held interval).
         Assert.Equal(new DateTime(2025, 12, 11, 21, 8, 19, 250, DateTimeKind.Utc), t.StartUtc);

@@ -153,7 +153,8 @@ public class SynthesisEngineTests
             var file = SynthesisEngine.Run(s);
             Assert.Empty(file.Series);
             Assert.Equal(2, file.Files.Count);
-            Assert.Equal(new[] { "site.Server.csv", "site.Site.csv" }, Directory.GetFiles(dir).Select(Path.GetFileName).OrderBy(x => x, StringComparer.Ordinal));
+            Assert.Equal(new[] { "site.Server.csv", "site.Server.csv.powertrace.json", "site.Site.csv", "site.Site.csv.powertrace.json" },
+                Directory.GetFiles(dir).Select(Path.GetFileName).OrderBy(x => x, StringComparer.Ordinal));
             var lines = File.ReadAllLines(Path.Combine(dir, "site.Server.csv"));
             Assert.Equal(481, lines.Length);
             var header = lines[0].Split(',');
