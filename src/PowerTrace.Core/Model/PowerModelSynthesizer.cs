@@ -35,6 +35,7 @@ namespace PowerTrace.Core.Model
         // Trailing-average meter applied in the final pass (reads the raw curve watts of the window; no state across blocks).
         private readonly int _meterBins;
         private bool _expectedMetered; // the features path applies the meter itself
+        private bool _fuse;            // SampleRange adds the 4-bin-metered curve itself (see SampleRange)
         private readonly float _ceiling, _prefillWatts, _idleWatts;
         private Rng _meterRng; // instantaneous meter: which part of each bin the reading falls in (forked, not drawn from the chain's stream)
         // Chain state of the server begun last (block mode).
@@ -103,8 +104,10 @@ namespace PowerTrace.Core.Model
             int n = gpuWatts.Length;
             EmulateContexts(work, n);
             _meterRng = rng.Fork(MeterSalt);
+            _fuse = FusedMeter;
             Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, gpuWatts);
-            if (_power != null) AddExpected(0, gpuWatts.Slice(0, n));
+            if (_power != null && !_fuse) AddExpected(0, gpuWatts.Slice(0, n));
+            _fuse = false;
         }
 
         /// <summary>Starts a server for block-wise synthesis (see <see cref="IBlockServerSynthesizer"/>).</summary>
@@ -122,10 +125,15 @@ namespace PowerTrace.Core.Model
             int len = gpuWatts.Length;
             if (len > _n - _pos) throw new ArgumentException($"Only {_n - _pos} bins are left of this server.", nameof(gpuWatts));
             if (len == 0) return;
+            _fuse = FusedMeter;
             SampleRange(_contexts, _pos, len, gpuWatts);
-            if (_power != null) AddExpected(_pos, gpuWatts.Slice(0, len));
+            if (_power != null && !_fuse) AddExpected(_pos, gpuWatts.Slice(0, len));
+            _fuse = false;
             _pos += len;
         }
+
+        // The emulated path with a 4-bin trailing meter (1 s at 0.25 s bins) and no drawn readings: fused into SampleRange.
+        private bool FusedMeter => _power != null && !_expectedMetered && _meterBins == 4 && !_power.DrawsPointReadings;
 
         private const ulong MeterSalt = 0x6D65746572UL; // "meter"
 
@@ -313,7 +321,13 @@ namespace PowerTrace.Core.Model
             fixed (float* cum = _c.Cum, init = _c.InitCum, mu = _c.Mu, sd = _c.Sd, phi = _c.Phi, innov = _c.Innov, mn = _c.Min, mx = _c.Max, par = _par)
             fixed (byte* guide = _guide)
             fixed (float* tab = StandardNormalTable.Table)
+            fixed (float* ep = _expected)
             {
+                // Fused work power (the common case: curve watts of the emulated bins through a 4-bin meter): the metered curve is
+                // added in this loop, the same arithmetic as AddExpected, so the output is not read back in a second pass.
+                bool fuse = _fuse;
+                int idleCtx = WorkloadContext.IdleContexts;
+                float idleW = _idleWatts, cap = _ceiling;
                 byte* cx = cx0 + start;
                 float* outp = outp0;
                 int i = 0;
@@ -328,8 +342,44 @@ namespace PowerTrace.Core.Model
                     z = StandardNormalTable.FromBits(tab, r0);
                     float v0 = mu[s] + sd[s] * z;
                     outp[0] = v0 < mn[s] ? mn[s] : v0 > mx[s] ? mx[s] : v0;
+                    if (fuse)
+                    {
+                        float t0 = outp[0] + (cx0[0] < idleCtx ? idleW : ep[0]);
+                        outp[0] = t0 < 0f ? 0f : t0 > cap ? cap : t0;
+                    }
                     i = 1;
                 }
+                if (fuse)
+                {
+                    int a0 = start + i;
+                    float r1 = RawAt(ep, cx0, a0 - 3, idleCtx, idleW), r2 = RawAt(ep, cx0, a0 - 2, idleCtx, idleW), r3 = RawAt(ep, cx0, a0 - 1, idleCtx, idleW);
+                    for (; i < len; i++)
+                    {
+                        ulong r = rng.NextUInt64();
+                        int c = cx[i];
+                        int ns = guide[((c * k + s) << 8) + (int)(r >> 56)];
+                        if (ns == Mixed)
+                        {
+                            float u = (r >> 40) * (1f / 16777216f);
+                            float* row = cum + (s * cc + c) * k;
+                            ns = 0;
+                            while (u >= row[ns]) ns++;
+                        }
+                        s = ns;
+                        float* q = par + s * 8;
+                        z = q[2] * z + q[3] * StandardNormalTable.FromBits(tab, r);
+                        float v = q[0] + q[1] * z;
+                        float res = v < q[4] ? q[4] : v > q[5] ? q[5] : v;
+                        int abs = start + i;
+                        float r4 = c < idleCtx ? idleW : ep[abs];
+                        float mean = abs >= 3 ? (((r1 + r2) + r3) + r4) * 0.25f
+                            : abs == 1 ? (r3 + r4) / 2 : ((r2 + r3) + r4) / 3;
+                        float t = res + mean;
+                        outp[i] = t < 0f ? 0f : t > cap ? cap : t;
+                        r1 = r2; r2 = r3; r3 = r4;
+                    }
+                }
+                else
                 for (; i < len; i++)
                 {
                     ulong r = rng.NextUInt64();

@@ -61,7 +61,15 @@ namespace PowerTrace.Core.Model
             ReferenceMeanWatts = referenceMeanWatts;
             Source = source ?? "";
             DrawsPointReadings = drawsPointReadings && meterSeconds == 0;
+            _idleNode = gpuCount * idleWattsPerGpu;
+            _busyAboveIdleNode = gpuCount * (busyWattsPerGpu - idleWattsPerGpu);
+            _wattsPerStepDense = wattsPerTBps * weightBytes * 1e-12;
+            _wattsPerToken = wattsPerTflops * flopsPerToken * 1e-12;
+            _capNode = gpuCount * ceilingWattsPerGpu;
         }
+
+        // Precomputed for the per-bin evaluation (synthesis calls NodeWatts at every bin edge).
+        private readonly double _idleNode, _busyAboveIdleNode, _wattsPerStepDense, _wattsPerToken, _capNode;
 
         /// <summary>GPUs of the node.</summary>
         public int GpuCount { get; }
@@ -108,10 +116,16 @@ namespace PowerTrace.Core.Model
         /// </summary>
         public double NodeWatts(double busyShare, double promptTokensPerSecond, double decodeBatch, double decodeStepsPerSecond, double promptTokensPerStep)
         {
-            double phi = busyShare <= 0 ? 0 : busyShare >= 1 ? 1 : busyShare;
-            if (phi <= 0) return NodeIdleWatts;
-            Traffic(promptTokensPerSecond, decodeBatch, decodeStepsPerSecond, promptTokensPerStep, out double tb, out double tf);
-            return Combine(phi, tb, tf);
+            double phi = busyShare >= 1 ? 1 : busyShare;
+            if (!(phi > 0)) return _idleNode;
+            double steps = decodeStepsPerSecond > 0 ? decodeStepsPerSecond : 0;
+            double p = promptTokensPerSecond > 0 ? promptTokensPerSecond : 0;
+            double b = decodeBatch > 0 ? decodeBatch : 0;
+            // Same terms as Traffic + Combine, with the constant factors folded.
+            double touched = ActiveShare >= 1 ? 1 : TouchedShare(b);
+            double w = _idleNode + _busyAboveIdleNode * phi + _wattsPerStepDense * steps * touched + _wattsPerToken * (p + b * steps);
+            if (p > 0 && promptTokensPerStep > 0 && !(steps > 0)) w += _wattsPerStepDense * (p / promptTokensPerStep) * TouchedShare(promptTokensPerStep);
+            return w > _capNode ? _capNode : w;
         }
 
         /// <summary>Node memory traffic (TB/s) and arithmetic (TFLOP/s) of a bin's work (see the remarks of the class).</summary>

@@ -162,4 +162,38 @@ public class WorkPowerTests
         Assert.Equal(w2.Average(), w1.Average(), 0.02 * w2.Average());
         Assert.True(w1.Max() > w2.Max() + 20, $"{w1.Max()} vs {w2.Max()}");
     }
+
+    [Fact]
+    public void Synthesis_is_the_metered_curve_plus_the_state_residual_bin_for_bin()
+    {
+        // The fast path (meter fused into the chain's loop) against the definition: residual chain + trailing meter mean of
+        // the curve (ApplyMeter), clamped to [0, ceiling]; and the block path against both.
+        var m = ReferenceModels.Get("H100-TP1-8B");
+        var work = PowerTrace.Tests.Derivation.PublishedFiguresTests.Traffic(3.0, 1, 11);
+        int n = 900;
+        var syn = m.CreateModelSynthesizer();
+        var whole = new float[n];
+        var r1 = new Rng(21);
+        syn.Synthesize(work, ref r1, whole);
+        var curve = syn.LastExpectedWatts(n);
+        m.WorkPower!.ApplyMeter(curve, m.BinSeconds);
+        var ctx = new byte[n];
+        new ServingEmulator(m.ServingProfile).EmulateContexts(work, m.BinSeconds, n, ctx);
+        var residual = new float[n];
+        var r2 = new Rng(21);
+        m.CreateModelSynthesizer().SampleContexts(ctx, ref r2, residual);
+        float cap = (float)m.WorkPower.NodeCeilingWatts;
+        for (int i = 0; i < n; i++)
+        {
+            float v = residual[i] + curve[i];
+            Assert.Equal(v < 0 ? 0 : v > cap ? cap : v, whole[i]);
+        }
+        var blocks = new float[n];
+        syn.Begin(work, new Rng(21), n);
+        syn.Next(new Span<float>(blocks, 0, 2));
+        syn.Next(new Span<float>(blocks, 2, 5));
+        syn.Next(new Span<float>(blocks, 7, n - 7));
+        Assert.Equal(whole, blocks);
+        Assert.True(whole.Max() > m.IdleWatts + 100); // the traffic keeps it busy
+    }
 }
