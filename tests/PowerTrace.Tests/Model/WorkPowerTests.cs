@@ -196,4 +196,29 @@ public class WorkPowerTests
         Assert.Equal(whole, blocks);
         Assert.True(whole.Max() > m.IdleWatts + 100); // the traffic keeps it busy
     }
+
+    [Fact]
+    public void A_model_fitted_on_sparse_pulses_follows_unseen_heavy_traffic_and_idles_when_nothing_is_in_flight()
+    {
+        // Fitted on the A6000 recording (three pulses of ten requests, batch at most ten), then asked for traffic it never saw:
+        // continuous Azure-conversation load. Power must follow the work (busy, below the 300 W limit), not the training's
+        // request counts; with nothing in flight it is the idle level.
+        var m = PowerTrace.Tests.Derivation.LeaveOneOutTests.FitWhole(1);
+        Assert.NotNull(m.WorkPower);
+        var log = PowerTrace.Core.Import.RequestTraceReader.Read(TestData.Path_("azure-llm-2023", "AzureLLMInferenceTrace_conv.csv"), new PowerTrace.Core.Import.RequestImportOptions());
+        int n = 2400; // 10 min
+        var a = new List<double>(); var p = new List<int>(); var o = new List<int>();
+        for (int i = 0; i < log.Count && log.ArrivalSeconds[i] < 1200; i += 4) { a.Add(log.ArrivalSeconds[i] / 2); p.Add(log.PromptTokens[i]); o.Add(log.OutputTokens[i]); }
+        var work = new PowerTrace.Core.Synthesis.ServerWorkload(new ArraySegment<double>(a.ToArray()), new ArraySegment<int>(p.ToArray()), new ArraySegment<int>(o.ToArray()));
+        var w = new float[n];
+        var rng = new Rng(3);
+        m.CreateModelSynthesizer().Synthesize(work, ref rng, w);
+        double mean = w.Skip(200).Average(x => (double)x);
+        Assert.InRange(mean, 150, 300);
+        Assert.True(w.Max() <= 300.0001);
+        var idle = new float[400];
+        var empty = new PowerTrace.Core.Synthesis.ServerWorkload(new ArraySegment<double>(new double[0]), new ArraySegment<int>(new int[0]), new ArraySegment<int>(new int[0]));
+        m.CreateModelSynthesizer().Synthesize(empty, ref rng, idle);
+        Assert.InRange(idle.Average(x => (double)x), m.IdleWatts - 3, m.IdleWatts + 3);
+    }
 }
