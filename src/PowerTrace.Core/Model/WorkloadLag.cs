@@ -127,42 +127,24 @@ namespace PowerTrace.Core.Model
         /// Delays a context sequence in place by <paramref name="lagBins"/> bins: contexts[i] becomes the context of
         /// bin i − lag. The bins the shift uncovers repeat the nearest known context.
         /// </summary>
-        public static void Shift(Span<byte> contexts, int lagBins)
-        {
-            int n = contexts.Length;
-            if (lagBins == 0 || n == 0) return;
-            if (lagBins > 0)
-            {
-                int l = Math.Min(lagBins, n);
-                byte first = contexts[0];
-                for (int i = n - 1; i >= l; i--) contexts[i] = contexts[i - l];
-                for (int i = 0; i < l; i++) contexts[i] = first;
-            }
-            else
-            {
-                int l = Math.Min(-lagBins, n);
-                byte last = contexts[n - 1];
-                for (int i = 0; i < n - l; i++) contexts[i] = contexts[i + l];
-                for (int i = n - l; i < n; i++) contexts[i] = last;
-            }
-        }
+        public static void Shift(Span<byte> contexts, int lagBins) => Shift<byte>(contexts, lagBins);
 
-        /// <summary>As <see cref="Shift(Span{byte}, int)"/> for per-bin values (work-power watts).</summary>
-        public static void Shift(Span<float> values, int lagBins)
+        /// <summary>As <see cref="Shift(Span{byte}, int)"/> for any per-bin values (contexts, work-power watts, prefill shares).</summary>
+        public static void Shift<T>(Span<T> values, int lagBins)
         {
             int n = values.Length;
             if (lagBins == 0 || n == 0) return;
             if (lagBins > 0)
             {
                 int l = Math.Min(lagBins, n);
-                float first = values[0];
+                T first = values[0];
                 for (int i = n - 1; i >= l; i--) values[i] = values[i - l];
                 for (int i = 0; i < l; i++) values[i] = first;
             }
             else
             {
                 int l = Math.Min(-lagBins, n);
-                float last = values[n - 1];
+                T last = values[n - 1];
                 for (int i = 0; i < n - l; i++) values[i] = values[i + l];
                 for (int i = n - l; i < n; i++) values[i] = last;
             }
