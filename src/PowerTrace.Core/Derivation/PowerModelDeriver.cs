@@ -103,7 +103,8 @@ namespace PowerTrace.Core.Derivation
             double tpDist = Doublings(primary.Tp, target.TensorParallel);
             if (pm.WorkPower != null)
             {
-                work = DeriveWorkPower(pm, primary.Gpu, target, gpuT, notes, out var coef);
+                double computeShare = tm.ComputeShare(ServingPhase.Prefill, gpuT, target.TensorParallel, target.Parameters, target.ActiveParameters, target.BytesPerParameter, target.Layers, preferred);
+                work = DeriveWorkPower(pm, primary.Gpu, target, gpuT, notes, out var coef, computeShare);
                 idleT = work.IdleWattsPerGpu; tdpT = gpuT.TdpWatts; figUsed = coef.Measured;
                 double srcDyn = (pm.WorkPower.BusyWattsPerGpu - pm.WorkPower.IdleWattsPerGpu) * pm.GpuCount;
                 double dstDyn = (work.BusyWattsPerGpu - work.IdleWattsPerGpu) * target.GpuCount;
@@ -222,7 +223,7 @@ namespace PowerTrace.Core.Derivation
 
         // W2-W4: the target's work-power curve from the GPU calibration (or the source's own coefficients on the same,
         // uncalibrated GPU) and the target model's weights.
-        private static WorkPower DeriveWorkPower(PowerModel pm, GpuSpec srcGpu, DerivationTarget target, GpuSpec gpuT, List<string> notes, out WorkPowerCoefficients coef)
+        private static WorkPower DeriveWorkPower(PowerModel pm, GpuSpec srcGpu, DerivationTarget target, GpuSpec gpuT, List<string> notes, out WorkPowerCoefficients coef, double prefillComputeShare)
         {
             var sw = pm.WorkPower!;
             coef = WorkPowerCalibration.For(gpuT);
@@ -249,7 +250,9 @@ namespace PowerTrace.Core.Derivation
                 weightBytes / 1e9, active, 2 * target.ActiveParameters / 1e9, meter == 0 ? "instantaneous" : meter + " s average"));
             // Instantaneous readings are drawn unless the source's states were learned from instantaneous readings themselves.
             bool draw = sw.MeterSeconds != 0 || sw.DrawsPointReadings;
-            return new WorkPower(target.GpuCount, idle, busy, perTb, perTf, ceiling, meter, weightBytes, active, 2 * target.ActiveParameters * share, refMean, how, draw);
+            if (prefillComputeShare < 1)
+                notes.Add(Fmt("W4 all-reduces: {0:P0} of prefill time at TP{1} is arithmetic by the throughput model; all-reduce time is charged at the compute phases' power (Splitwise measured prompt peaks at the cap at TP 2, 4 and 8).", prefillComputeShare, target.TensorParallel));
+            return new WorkPower(target.GpuCount, idle, busy, perTb, perTf, ceiling, meter, weightBytes, active, 2 * target.ActiveParameters * share, refMean, how, draw, prefillComputeShare);
         }
 
         private static double PlainScale(ServingPhase phase, Source s, DerivationTarget t, DerivationOptions o)

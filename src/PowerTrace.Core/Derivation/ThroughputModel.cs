@@ -122,6 +122,19 @@ namespace PowerTrace.Core.Derivation
         public double Efficiency(ServingPhase phase, string gpu)
             => _groups[(int)phase].TryGetValue(GpuCatalog.TryFind(gpu)?.Name ?? gpu, out var g) ? 1 / g.A : double.NaN;
 
+        /// <summary>
+        /// Share of a phase's time per unit that is not the all-reduce term (1 at TP1): (time − κ · layers · log2 TP) / time,
+        /// with the time this model predicts.
+        /// </summary>
+        public double ComputeShare(ServingPhase phase, GpuSpec gpu, int tp, double parameters, double activeParameters, double bytesPerParameter, int layers, IEnumerable<string> preferred)
+        {
+            if (tp <= 1) return 1;
+            var pr = Predict(phase, gpu, tp, parameters, activeParameters, bytesPerParameter, layers, preferred);
+            if (!(pr.Seconds > 0)) return 1;
+            double comm = KappaSeconds(phase, gpu.Name) * CommRegressor(layers, tp);
+            return Math.Max(0.05, Math.Min(1.0, 1 - comm / pr.Seconds));
+        }
+
         /// <summary>Fitted κ (seconds per layer per TP doubling) of a GPU type for a phase; the pooled value when it has none of its own.</summary>
         public double KappaSeconds(ServingPhase phase, string gpu)
             => _groups[(int)phase].TryGetValue(GpuCatalog.TryFind(gpu)?.Name ?? gpu, out var g) ? g.K : _pooledKappa[(int)phase];

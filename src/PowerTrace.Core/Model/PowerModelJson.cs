@@ -22,7 +22,8 @@ namespace PowerTrace.Core.Model
     ///   "workPower": {               // optional (schema 2; absent = states carry absolute watts): the work-power curve
     ///     "gpuCount", "idleWattsPerGpu", "busyWattsPerGpu", "wattsPerTBps", "wattsPerTflops", "ceilingWattsPerGpu",
     ///     "meterSeconds", "weightBytes", "activeShare", "flopsPerToken", "referenceMeanWatts", "source",
-    ///     "drawsPointReadings" },    // instantaneous meter: draw a reading within each bin (false: the states hold the spikes)
+    ///     "drawsPointReadings",      // instantaneous meter: draw a reading within each bin (false: the states hold the spikes)
+    ///     "prefillComputeShare" },   // share of prefill time in arithmetic, not all-reduces (absent = 1)
     ///   "states": [ { "name", "meanWatts", "stdWatts", "share", "ar1", "minWatts", "maxWatts", "binCount" } ],   // sorted by mean;
     ///                                // offsets from the curve when "workPower" is present
     ///   "servingProfile": { "prefillTokensPerSecond", "decodeStepsPerSecond", "decodeStepSlowdownPerRequest",
@@ -110,6 +111,7 @@ namespace PowerTrace.Core.Model
                 Num(w, "referenceMeanWatts", wp.ReferenceMeanWatts);
                 w.WriteString("source", wp.Source);
                 w.WriteBoolean("drawsPointReadings", wp.DrawsPointReadings);
+                Num(w, "prefillComputeShare", wp.PrefillComputeShare);
                 w.WriteEndObject();
             }
             w.WriteStartArray("states");
@@ -251,7 +253,8 @@ namespace PowerTrace.Core.Model
                 work = new WorkPower(Int(we, "gpuCount"), Dbl(we, "idleWattsPerGpu"), Dbl(we, "busyWattsPerGpu"), Dbl(we, "wattsPerTBps"), Dbl(we, "wattsPerTflops"),
                     Dbl(we, "ceilingWattsPerGpu"), Dbl(we, "meterSeconds"), Dbl(we, "weightBytes"), Dbl(we, "activeShare"), Dbl(we, "flopsPerToken"),
                     Dbl(we, "referenceMeanWatts"), Str(we, "source") ?? "",
-                    !we.TryGetProperty("drawsPointReadings", out var dp) || dp.ValueKind != JsonValueKind.False);
+                    !we.TryGetProperty("drawsPointReadings", out var dp) || dp.ValueKind != JsonValueKind.False,
+                    we.TryGetProperty("prefillComputeShare", out var pc) && pc.ValueKind == JsonValueKind.Number ? pc.GetDouble() : 1.0);
             var states = new List<PowerState>();
             foreach (var s in Arr(root, "states").EnumerateArray())
                 states.Add(new PowerState(states.Count, Str(s, "name") ?? "", Dbl(s, "meanWatts"), Dbl(s, "stdWatts"), Dbl(s, "share"), Dbl(s, "ar1"), Dbl(s, "minWatts"), Dbl(s, "maxWatts"), Long(s, "binCount")));

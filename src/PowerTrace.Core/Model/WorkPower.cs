@@ -36,8 +36,9 @@ namespace PowerTrace.Core.Model
     {
         public WorkPower(int gpuCount, double idleWattsPerGpu, double busyWattsPerGpu, double wattsPerTBps, double wattsPerTflops,
             double ceilingWattsPerGpu, double meterSeconds, double weightBytes, double activeShare, double flopsPerToken,
-            double referenceMeanWatts, string source, bool drawsPointReadings = true)
+            double referenceMeanWatts, string source, bool drawsPointReadings = true, double prefillComputeShare = 1)
         {
+            Check(Finite(prefillComputeShare) && prefillComputeShare > 0 && prefillComputeShare <= 1, "prefillComputeShare", prefillComputeShare);
             Check(gpuCount >= 1, "gpuCount", gpuCount);
             Check(Finite(idleWattsPerGpu) && idleWattsPerGpu >= 0, "idleWattsPerGpu", idleWattsPerGpu);
             Check(Finite(busyWattsPerGpu) && busyWattsPerGpu >= 0, "busyWattsPerGpu", busyWattsPerGpu);
@@ -61,6 +62,7 @@ namespace PowerTrace.Core.Model
             ReferenceMeanWatts = referenceMeanWatts;
             Source = source ?? "";
             DrawsPointReadings = drawsPointReadings && meterSeconds == 0;
+            PrefillComputeShare = prefillComputeShare;
             _idleNode = gpuCount * idleWattsPerGpu;
             _busyAboveIdleNode = gpuCount * (busyWattsPerGpu - idleWattsPerGpu);
             _wattsPerStepDense = wattsPerTBps * weightBytes * 1e-12;
@@ -96,6 +98,15 @@ namespace PowerTrace.Core.Model
         /// <summary>Where each coefficient comes from (fit statistics or published figures).</summary>
         public string Source { get; }
 
+        /// <summary>
+        /// Share of prefill time the GPUs spend on arithmetic rather than tensor-parallel all-reduces (1 at TP1). All-reduce time
+        /// is not idle: the power limiter holds compute-bound prefill near the ceiling at every TP degree (Splitwise's measured
+        /// prompt peaks are at the cap for TP 2, 4 and 8), so prompt arithmetic is charged at the rate of its compute phases,
+        /// FLOPs/s ÷ this share. Derived models take it from the throughput model's all-reduce term; fitted models use 1 (the fit
+        /// absorbs it).
+        /// </summary>
+        public double PrefillComputeShare { get; }
+
         /// <summary>Node idle power, watts.</summary>
         public double NodeIdleWatts => GpuCount * IdleWattsPerGpu;
         /// <summary>Node power limit, watts.</summary>
@@ -123,12 +134,12 @@ namespace PowerTrace.Core.Model
             double b = decodeBatch > 0 ? decodeBatch : 0;
             // Same terms as Traffic + Combine, with the constant factors folded.
             double touched = ActiveShare >= 1 ? 1 : TouchedShare(b);
-            double w = _idleNode + _busyAboveIdleNode * phi + _wattsPerStepDense * steps * touched + _wattsPerToken * (p + b * steps);
+            double w = _idleNode + _busyAboveIdleNode * phi + _wattsPerStepDense * steps * touched + _wattsPerToken * (p / PrefillComputeShare + b * steps);
             if (p > 0 && promptTokensPerStep > 0 && !(steps > 0)) w += _wattsPerStepDense * (p / promptTokensPerStep) * TouchedShare(promptTokensPerStep);
             return w > _capNode ? _capNode : w;
         }
 
-        /// <summary>Node memory traffic (TB/s) and arithmetic (TFLOP/s) of a bin's work (see the remarks of the class).</summary>
+        /// <summary>Node memory traffic (TB/s) and arithmetic (TFLOP/s, prompt FLOPs at the rate of their compute phases) of a bin's work.</summary>
         public void Traffic(double promptTokensPerSecond, double decodeBatch, double decodeStepsPerSecond, double promptTokensPerStep, out double terabytesPerSecond, out double teraflopsPerSecond)
         {
             double steps = decodeStepsPerSecond > 0 ? decodeStepsPerSecond : 0;
@@ -137,7 +148,7 @@ namespace PowerTrace.Core.Model
             double bytes = steps * WeightBytes * TouchedShare(b);
             if (p > 0 && promptTokensPerStep > 0 && !(steps > 0)) bytes += p / promptTokensPerStep * WeightBytes * TouchedShare(promptTokensPerStep);
             terabytesPerSecond = bytes * 1e-12;
-            teraflopsPerSecond = FlopsPerToken * (p + b * steps) * 1e-12;
+            teraflopsPerSecond = FlopsPerToken * (p / PrefillComputeShare + b * steps) * 1e-12;
         }
 
         /// <summary>Node watts from the busy share, traffic (TB/s) and arithmetic (TFLOP/s), capped at the ceiling.</summary>
@@ -270,11 +281,12 @@ namespace PowerTrace.Core.Model
         /// <summary>A copy with other coefficients (null keeps the value).</summary>
         public WorkPower With(int? gpuCount = null, double? idleWattsPerGpu = null, double? busyWattsPerGpu = null, double? wattsPerTBps = null,
             double? wattsPerTflops = null, double? ceilingWattsPerGpu = null, double? meterSeconds = null, double? weightBytes = null,
-            double? activeShare = null, double? flopsPerToken = null, double? referenceMeanWatts = null, string? source = null, bool? drawsPointReadings = null)
+            double? activeShare = null, double? flopsPerToken = null, double? referenceMeanWatts = null, string? source = null, bool? drawsPointReadings = null,
+            double? prefillComputeShare = null)
             => new WorkPower(gpuCount ?? GpuCount, idleWattsPerGpu ?? IdleWattsPerGpu, busyWattsPerGpu ?? BusyWattsPerGpu, wattsPerTBps ?? WattsPerTBps,
                 wattsPerTflops ?? WattsPerTflops, ceilingWattsPerGpu ?? CeilingWattsPerGpu, meterSeconds ?? MeterSeconds, weightBytes ?? WeightBytes,
                 activeShare ?? ActiveShare, flopsPerToken ?? FlopsPerToken, referenceMeanWatts ?? ReferenceMeanWatts, source ?? Source,
-                drawsPointReadings ?? (DrawsPointReadings || MeterSeconds != 0));
+                drawsPointReadings ?? (DrawsPointReadings || MeterSeconds != 0), prefillComputeShare ?? PrefillComputeShare);
 
         public override string ToString() => string.Format(CultureInfo.InvariantCulture,
             "{0} GPU(s): idle {1:0.#} W, busy {2:0.#} W per GPU, {3:0.#} W per TB/s, {4:0.###} W per TFLOP/s, ceiling {5:0} W per GPU, meter {6} s",

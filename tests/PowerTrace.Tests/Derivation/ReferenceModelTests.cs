@@ -82,20 +82,20 @@ public class ReferenceModelTests
     }
 
     [Theory]
-    [InlineData("A100", 83, 500)]
-    [InlineData("H100", 123, 700)]
-    public void Reference_work_power_agrees_with_splitwise_prompt_power(string gpu, double idle, double prompt)
+    [InlineData("A100", 83, 400, 500)]
+    [InlineData("H100", 123, 700, 700)]
+    public void Reference_work_power_agrees_with_splitwise_prompt_power(string gpu, double idle, double splitwisePrompt, double ceiling)
     {
-        // Idle is the published vLLM figure; a 70B TP2 node prefilling at its full rate sits at the ceiling the W per TFLOP/s
-        // were set from (A100 500 W, H100 Splitwise's 700 W) within 12 % (the derived rate differs a little from the measured).
-        // Known limit: at TP4 and TP8 the curve gives 315 and 234 W per A100 (540 and 375 W per H100) where Splitwise's
-        // perf_model.csv measured prompt peaks near 400 W: time in all-reduces draws power the energy roofline does not count.
+        // Idle is the published vLLM figure. Splitwise's perf_model.csv measured 70B prompt peaks at its boards' cap
+        // (peak_power 0.95-1.09 × 400 W on A100 at TP 2, 4 and 8): a 70B node prefilling at full rate must demand at least
+        // that per GPU at every TP degree (all-reduce time charged at the compute phases' power, rule W4) and stay within
+        // the ceiling (A100 500 W boards, H100 700 W).
         foreach (var i in ReferenceModels.List().Where(x => x.Name.StartsWith(gpu)))
         {
             int g = i.GpuCount;
             Assert.Equal(idle, i.IdleWatts / g, 0.01 * idle);
-            if (i.Name.EndsWith("70B") && i.TensorParallel == 2)
-                Assert.InRange(i.PrefillWatts / g, 0.88 * prompt, 1.12 * prompt);
+            if (i.Name.EndsWith("70B") && i.TensorParallel >= 2)
+                Assert.InRange(i.PrefillWatts / g, 0.95 * splitwisePrompt, ceiling + 1e-9);
         }
     }
 
