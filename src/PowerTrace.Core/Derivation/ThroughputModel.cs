@@ -49,11 +49,11 @@ namespace PowerTrace.Core.Derivation
 
         /// <summary>
         /// Fixed time every decode step costs besides moving weights and all-reduces, seconds: the serving engine's
-        /// per-step work (scheduling, sampling, kernel launches). 4.5 ms: calibrated jointly with a common energy per byte
+        /// per-step work (scheduling, sampling, kernel launches). 5 ms: calibrated jointly with a common energy per byte
         /// on the published medians of the A100 (295 W) and H100 (415 W) Qwen3-8B vLLM runs (see
         /// <see cref="WorkPowerCalibration"/>); it is a small share of a 70B step (35-55 ms) and a third of an 8B one.
         /// </summary>
-        public const double DecodeStepOverheadSeconds = 0.0045;
+        public const double DecodeStepOverheadSeconds = 0.005;
 
         private static double Overhead(int phase) => phase == (int)ServingPhase.Decode ? DecodeStepOverheadSeconds : 0;
 
