@@ -19,8 +19,16 @@ namespace PowerTrace.Core.Import
         public int Start(int i) => _starts[i];
         public int Length(int i) => _lengths[i];
 
-        /// <summary>Field <paramref name="i"/> as a span of <paramref name="buffer"/>.</summary>
-        public ReadOnlySpan<char> Span(char[] buffer, int i) => new ReadOnlySpan<char>(buffer, _starts[i], _lengths[i]);
+        /// <summary>
+        /// Field <paramref name="i"/> as a span of <paramref name="buffer"/>, without its enclosing quotes when it has them
+        /// (PowerShell's Export-Csv quotes every field, numbers and times included; a doubled quote inside stays doubled).
+        /// </summary>
+        public ReadOnlySpan<char> Span(char[] buffer, int i)
+        {
+            int s = _starts[i], n = _lengths[i];
+            if (n >= 2 && buffer[s] == '"' && buffer[s + n - 1] == '"') { s++; n -= 2; }
+            return new ReadOnlySpan<char>(buffer, s, n);
+        }
 
         /// <summary>Field <paramref name="i"/> as a string, quotes removed.</summary>
         public string Text(char[] buffer, int i)

@@ -141,4 +141,22 @@ public sealed class ImportEdgeCaseTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() => PowerTraceWriter.WriteFile(f, new[] { t }, overwrite: false, cts.Token));
         Assert.Empty(Directory.GetFiles(_dir));
     }
+
+    [Fact]
+    public void Fields_quoted_as_Export_Csv_writes_them_are_read()
+    {
+        // PowerShell's Export-Csv quotes every field, numbers and timestamps included.
+        var log = RequestTraceReader.Read(Write("quoted-requests.csv",
+            "\"TIMESTAMP\",\"ContextTokens\",\"GeneratedTokens\"\n\"2023-11-16 18:15:46.6805900\",\"374\",\"44\"\n\"2023-11-16 18:15:50.9951690\",\"396\",\"109\"\n"),
+            new RequestImportOptions());
+        Assert.Equal(2, log.Count);
+        Assert.Equal(new[] { 374, 396 }, log.PromptTokens);
+        Assert.Equal(new[] { 44, 109 }, log.OutputTokens);
+        Assert.Equal(4.314579, log.ArrivalSeconds[1], 6);
+        var power = PowerTraceReader.Read(Write("quoted-power.csv",
+            "\"time\",\"watts\"\n\"2025-01-01 00:00:00\",\"100.5\"\n\"2025-01-01 00:00:01\",\"200\"\n\"2025-01-01 00:00:02\",\"150\"\n"),
+            new PowerImportOptions())[0];
+        Assert.True(power.ValidBinCount > 0);
+        Assert.InRange(power.Watts.Where(w => !double.IsNaN(w)).Max(), 199.9, 200.1);
+    }
 }
