@@ -60,6 +60,10 @@ namespace PowerTrace.Core.Model
         /// true = when the served model's size is known (model catalog or a size in its name), false = states only.
         /// </summary>
         public bool? UseWorkPower { get; set; }
+        /// <summary>Total parameters of the served model, for the work-power curve; null = from the model catalog or the size in its name.</summary>
+        public double? Parameters { get; set; }
+        /// <summary>Parameters active per token (mixture of experts); null = from the catalog or the name ("-A3B"), else all.</summary>
+        public double? ActiveParameters { get; set; }
         /// <summary>Bytes per weight of the served model (2 for BF16/FP16, 1 for 8-bit), for the work-power curve.</summary>
         public double BytesPerParameter { get; set; } = 2;
         /// <summary>Width of the power meter's trailing average, seconds (0 = instantaneous readings); null = the GPU's nvidia-smi power.draw behaviour (0 for A100, 1 s otherwise).</summary>

@@ -46,7 +46,14 @@ namespace PowerTrace.Core.Model
             string? gpuType, int gpus, int tensorParallel, string? modelName, double idlePerGpu, double tdpPerGpu)
         {
             if (!(o.UseWorkPower ?? true)) return null;
-            if (!TryShape(modelName, o.BytesPerParameter, out double weightBytes, out double activeShare, out double flops, out string shapeHow)) return null;
+            double weightBytes, activeShare, flops; string shapeHow;
+            if (o.Parameters.HasValue && o.Parameters.Value > 0)
+            {
+                double total = o.Parameters.Value, act = o.ActiveParameters.HasValue && o.ActiveParameters.Value > 0 ? Math.Min(o.ActiveParameters.Value, total) : total;
+                weightBytes = o.BytesPerParameter * total; activeShare = act / total; flops = 2 * act;
+                shapeHow = string.Format(CultureInfo.InvariantCulture, "{0:0.##}B parameters{1} given", total / 1e9, act < total ? string.Format(CultureInfo.InvariantCulture, ", {0:0.##}B active", act / 1e9) : "");
+            }
+            else if (!TryShape(modelName, o.BytesPerParameter, out weightBytes, out activeShare, out flops, out shapeHow)) return null;
             // The traffic of the recorded GPUs: a trace of one GPU of a TP2 group carries half the weights and half the arithmetic.
             double gpuShare = tensorParallel > 0 ? (double)gpus / tensorParallel : 1.0;
             weightBytes *= gpuShare; flops *= gpuShare;

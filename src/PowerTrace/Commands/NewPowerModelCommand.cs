@@ -52,12 +52,16 @@ namespace PowerTrace.Commands
         [ValidateRange(1, 1024)]
         public int GpuCount { get; set; }
 
-        /// <summary>Total parameters of the target model, e.g. 70e9 (default: the source's, from the model catalog).</summary>
+        /// <summary>Total parameters of the target model, e.g. 70e9 (default: the source's, from the model catalog); for a fit, of the measured model (default: from -ModelName).</summary>
         [Parameter(ParameterSetName = DeriveSet)]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         public double Parameters { get; set; } = double.NaN;
 
-        /// <summary>Parameters active per token for a mixture-of-experts model (default: all).</summary>
+        /// <summary>Parameters active per token for a mixture-of-experts model (default: all); for a fit, of the measured model.</summary>
         [Parameter(ParameterSetName = DeriveSet)]
+        [Parameter(ParameterSetName = RequestsSet)]
+        [Parameter(ParameterSetName = EngineStateSet)]
         public double ActiveParameters { get; set; } = double.NaN;
 
         /// <summary>Bytes per weight of the target, or of the measured model for its work-power curve (2 = BF16, 1 = 8-bit weights; default 2).</summary>
@@ -231,6 +235,8 @@ namespace PowerTrace.Commands
                     UseWorkPower = StatesOnly.IsPresent ? false : (bool?)null,
                     BytesPerParameter = BytesPerParameter,
                     MeterSeconds = double.IsNaN(MeterSeconds) ? (double?)null : MeterSeconds,
+                    Parameters = double.IsNaN(Parameters) ? (double?)null : Parameters,
+                    ActiveParameters = double.IsNaN(ActiveParameters) ? (double?)null : ActiveParameters,
                 };
                 if (options.TensorParallel.HasValue && _traces[0].Metadata.GpuCount <= 0) options.GpuCount = options.TensorParallel;
                 var model = PowerModelFitter.Fit(inputs, profile, options, CancellationToken);

@@ -221,4 +221,18 @@ public class WorkPowerTests
         m.CreateModelSynthesizer().Synthesize(empty, ref rng, idle);
         Assert.InRange(idle.Average(x => (double)x), m.IdleWatts - 3, m.IdleWatts + 3);
     }
+
+    [Fact]
+    public void A_model_of_unknown_size_fits_states_only_unless_its_parameters_are_given()
+    {
+        var (trace, engine) = RealDataModelTests.Load(1);
+        var input = RealDataModelTests.Input(trace, engine);
+        var profile = ServingProfileLearner.FromEngineState(engine);
+        var plain = PowerModelFitter.Fit(new[] { input }, profile, new PowerModelFitOptions { ModelName = "house-model", GpuCount = 1 });
+        Assert.Null(plain.WorkPower);
+        var sized = PowerModelFitter.Fit(new[] { input }, profile, new PowerModelFitOptions { ModelName = "house-model", GpuCount = 1, Parameters = 8.03e9 });
+        Assert.NotNull(sized.WorkPower);
+        Assert.Equal(2 * 8.03e9, sized.WorkPower!.WeightBytes, 1);
+        Assert.Contains("8.03B parameters given", sized.WorkPower.Source);
+    }
 }
