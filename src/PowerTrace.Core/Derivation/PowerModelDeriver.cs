@@ -83,7 +83,8 @@ namespace PowerTrace.Core.Derivation
                 double r = target.ActiveParameters / target.Parameters;
                 double t1 = 1.0 / decodeRate, mem1 = Math.Max(0, t1 - ThroughputModel.DecodeStepOverheadSeconds);
                 double t16 = t1 + mem1 * ((1 - Math.Pow(1 - r, 16)) / r - 1);
-                double moe = (t16 / t1 - 1) / 15;
+                // The emulator serves a node's replicas as one engine: the batch of 16 per replica is 16·replicas on it.
+                double moe = (t16 / t1 - 1) / 15 / reps;
                 if (moe > slowdown)
                 {
                     notes.Add(Fmt("R2 mixture of experts: {0:0.###} of the weights active per token; a batch of 16 touches {1:0.###} of them, so a decode step slows by {2:0.###} per extra request (step of 16: {3:0.0} ms vs {4:0.0} ms alone).",
@@ -252,7 +253,9 @@ namespace PowerTrace.Core.Derivation
             bool draw = sw.MeterSeconds != 0 || sw.DrawsPointReadings;
             if (prefillComputeShare < 1)
                 notes.Add(Fmt("W4 all-reduces: {0:P0} of prefill time at TP{1} is arithmetic by the throughput model; all-reduce time is charged at the compute phases' power (Splitwise measured prompt peaks at the cap at TP 2, 4 and 8).", prefillComputeShare, target.TensorParallel));
-            return new WorkPower(target.GpuCount, idle, busy, perTb, perTf, ceiling, meter, weightBytes, active, 2 * target.ActiveParameters * share, refMean, how, draw, prefillComputeShare);
+            // Each token runs on one replica: arithmetic per token is one replica's (its TP GPUs), while a step of the merged
+            // engine reads every replica's weights.
+            return new WorkPower(target.GpuCount, idle, busy, perTb, perTf, ceiling, meter, weightBytes, active, 2 * target.ActiveParameters * Math.Min(1.0, share), refMean, how, draw, prefillComputeShare);
         }
 
         private static double PlainScale(ServingPhase phase, Source s, DerivationTarget t, DerivationOptions o)

@@ -25,9 +25,9 @@ namespace PowerTrace.Core.Derivation
     /// <para><b>H100-SXM-80GB.</b> Watts per TFLOP/s: Splitwise's prompt-phase 700 W above the busy floor over the
     /// arithmetic rate of its measured llama2-70b TP2 prefill on h100-80gb (6,199 tokens/s → 427.6 TFLOP/s per GPU).
     /// Busy floor: Splitwise's H100 idle (75 W) plus the A100's busy-above-idle share of TDP ((121.8 − 63) / 400 = 14.7 %)
-    /// × 700 W = 178 W (an assumption: no public H100 power-versus-traffic sweep is at hand). Watts per TB/s: set so that the
-    /// reference H100-TP1 Qwen3-8B model gives the published median of the H100 run (415 W at 4.11 req/s of ShareGPT
-    /// traffic, issue 10's table): 84 W per TB/s — calibrated on that run, so its median is not a test of the model.
+    /// × 700 W = 178 W (an assumption: no public H100 power-versus-traffic sweep is at hand). Watts per TB/s: the A100's
+    /// (141.4), with the decode step overhead (ThroughputModel.DecodeStepOverheadSeconds) calibrated jointly on the published
+    /// medians of the A100 and H100 Qwen3-8B runs (295 W, 415 W at 4.11 req/s; issue 10's table): those medians are in-sample.
     /// Idle 123 W: the same run's idle before the first request (the paper, arXiv 2603.18383, reports about 120 W).</para>
     /// <para><b>Other GPUs</b> (H200, B200, L40S, MI300X, A100-40GB, RTX A6000): busy floor = idle + 14.7 % of TDP, watts per
     /// TB/s and per TFLOP/s those of the nearest measured generation (Hopper for H200/B200/MI300X, Ampere otherwise),

@@ -275,7 +275,7 @@ namespace PowerTrace.Core.Model
             }
             if (v.Count == 0)
             {
-                // No long-idle bin: the lowest decile of all bins.
+                // No long-idle bin: the 5th percentile of all bins.
                 foreach (var inp in inputs) foreach (double x in inp.Trace.Watts) if (IsFinite(x)) v.Add(x);
                 if (v.Count == 0) return double.NaN;
                 v.Sort();

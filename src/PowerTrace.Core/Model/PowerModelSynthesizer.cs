@@ -105,9 +105,12 @@ namespace PowerTrace.Core.Model
             EmulateContexts(work, n);
             _meterRng = rng.Fork(MeterSalt);
             _fuse = FusedMeter;
-            Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, gpuWatts);
-            if (_power != null && !_fuse) AddExpected(0, gpuWatts.Slice(0, n));
-            _fuse = false;
+            try
+            {
+                Sample(new ReadOnlySpan<byte>(_contexts, 0, n), ref rng, gpuWatts);
+                if (_power != null && !_fuse) AddExpected(0, gpuWatts.Slice(0, n));
+            }
+            finally { _fuse = false; }
         }
 
         /// <summary>Starts a server for block-wise synthesis (see <see cref="IBlockServerSynthesizer"/>).</summary>
@@ -126,9 +129,12 @@ namespace PowerTrace.Core.Model
             if (len > _n - _pos) throw new ArgumentException($"Only {_n - _pos} bins are left of this server.", nameof(gpuWatts));
             if (len == 0) return;
             _fuse = FusedMeter;
-            SampleRange(_contexts, _pos, len, gpuWatts);
-            if (_power != null && !_fuse) AddExpected(_pos, gpuWatts.Slice(0, len));
-            _fuse = false;
+            try
+            {
+                SampleRange(_contexts, _pos, len, gpuWatts);
+                if (_power != null && !_fuse) AddExpected(_pos, gpuWatts.Slice(0, len));
+            }
+            finally { _fuse = false; }
             _pos += len;
         }
 

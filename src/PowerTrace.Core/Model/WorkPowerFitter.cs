@@ -56,25 +56,29 @@ namespace PowerTrace.Core.Model
             else if (!TryShape(modelName, o.BytesPerParameter, out weightBytes, out activeShare, out flops, out shapeHow)) return null;
             // The traffic of the recorded GPUs: a trace of one GPU of a TP2 group carries half the weights and half the arithmetic.
             double gpuShare = tensorParallel > 0 ? (double)gpus / tensorParallel : 1.0;
-            weightBytes *= gpuShare; flops *= gpuShare;
+            // A token runs on one replica: arithmetic scales with the recorded share of one replica's GPUs, at most 1.
+            weightBytes *= gpuShare; flops *= Math.Min(1.0, gpuShare);
             var spec = GpuCatalog.TryFind(gpuType);
             var prior = spec != null ? WorkPowerCalibration.For(spec) : null;
             double bin = inputs[0].Trace.BinSeconds;
             double observedTop = 0;
             foreach (var inp in inputs)
                 foreach (double v in inp.Trace.Watts) if (PowerModelFitter.IsFinite(v) && v > observedTop) observedTop = v;
-            double ceiling = prior?.CeilingWattsPerGpu ?? (double.IsNaN(tdpPerGpu) ? observedTop / gpus : tdpPerGpu);
+            // A power limit the user gave wins over the calibration's board ceiling; the highest reading is a floor either way.
+            double ceiling = o.TdpWattsPerGpu ?? prior?.CeilingWattsPerGpu ?? (double.IsNaN(tdpPerGpu) ? observedTop / gpus : tdpPerGpu);
             ceiling = Math.Max(ceiling, observedTop / gpus);
             double meter = o.MeterSeconds ?? WorkPowerCalibration.MeterSecondsFor(spec);
             var shape = new WorkPower(gpus, Math.Max(0, idlePerGpu), prior?.BusyWattsPerGpu ?? idlePerGpu, 0, 0, ceiling, meter, weightBytes, activeShare, flops, double.NaN, "");
 
             // Regressors per input: busy share, TB/s, TFLOP/s, metered and delayed like the power.
             var reg = new List<float[][]>();
+            var rawReg = new List<float[][]>();
             foreach (var inp in inputs)
             {
                 int n = inp.Features.BinCount;
                 var busy = new float[n]; var tb = new float[n]; var tf = new float[n];
                 WorkPower.Work(inp.Features, profile, busy, tb, tf, shape);
+                rawReg.Add(new[] { (float[])busy.Clone(), (float[])tb.Clone(), (float[])tf.Clone() });
                 foreach (var a in new[] { busy, tb, tf })
                 {
                     shape.ApplyMeter(a, bin);
@@ -116,11 +120,14 @@ namespace PowerTrace.Core.Model
             double sumAll = 0; long nAll = 0;
             for (int t = 0; t < inputs.Count; t++)
             {
-                var w = inputs[t].Trace.Watts; var r = reg[t];
+                var w = inputs[t].Trace.Watts; var r = reg[t]; var raw = rawReg[t];
+                // The curve as synthesis computes it: each bin capped, then the meter, then the lag (WorkPower.FromFeatures).
                 var e = new float[w.Length];
+                for (int i = 0; i < w.Length; i++) e[i] = (float)power.Combine(raw[0][i], raw[1][i], raw[2][i]);
+                power.ApplyMeter(e, bin);
+                WorkloadLag.Shift(new Span<float>(e), lagBins);
                 for (int i = 0; i < w.Length; i++)
                 {
-                    e[i] = (float)power.Combine(r[0][i], r[1][i], r[2][i]);
                     if (!PowerModelFitter.IsFinite(w[i])) continue;
                     sumAll += w[i]; nAll++;
                     if (r[0][i] < 0.05) continue;

@@ -41,7 +41,6 @@ namespace PowerTrace.Core.Numerics
             return new Rng(a ^ (b * 0xBF58476D1CE4E5B9UL) ^ stream);
         }
 
-        /// <summary>SplitMix64 step: also a good 64-bit hash.</summary>
         /// <summary>
         /// An independent generator derived from this one's current state and <paramref name="salt"/>, without drawing
         /// from this one (so the main stream's consumption is unchanged). Deterministic.
@@ -52,6 +51,7 @@ namespace PowerTrace.Core.Numerics
             return new Rng(SplitMix64(ref x));
         }
 
+        /// <summary>SplitMix64 step: also a good 64-bit hash.</summary>
         public static ulong SplitMix64(ref ulong x)
         {
             ulong z = (x += 0x9E3779B97F4A7C15UL);

@@ -170,10 +170,17 @@ public class ServingEmulatorTests
         int bins = 30_000;
         em.Emulate(work, f, bins);
         var first = f.ActiveRequests.Take(bins).ToArray();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        em.Emulate(work, f, bins);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        // Warm-up calls first (tiered JIT may allocate on this thread while it recompiles), then the least of three
+        // measured calls: a real per-call allocation shows in every one of them.
+        for (int i = 0; i < 3; i++) em.Emulate(work, f, bins);
+        long least = long.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            em.Emulate(work, f, bins);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, least);
         Assert.Equal(first, f.ActiveRequests.Take(bins).ToArray());
     }
 }
