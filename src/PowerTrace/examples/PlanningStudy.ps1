@@ -48,8 +48,24 @@ New-Item -ItemType Directory -Force $OutputFolder | Out-Null
 # 1. The model: a built-in reference model, or your own.
 $model = if ($ModelPath) { Import-PowerModel -LiteralPath $ModelPath } else { Get-PowerModel -Name $ModelName }
 Write-Host "`n== Power model: $($model.Configuration)" -ForegroundColor Cyan
-$model.States | Format-Table Name, @{ n = 'Mean_W'; e = { '{0:N0}' -f $_.MeanWatts } }, @{ n = 'Std_W'; e = { '{0:N0}' -f $_.StdWatts } }, @{ n = 'TrainingShare'; e = { '{0:P1}' -f $_.Share } } -AutoSize | Out-Host
-if ($model.Provenance.Derivation) { Write-Host "   Derived model: state powers and token rates follow the derivation rules in `$model.Provenance.Derivation; TrainingShare is the share of the measured source recording's bins." }
+if ($model.WorkPower) {
+    # Node power at the operating points a planner cares about, from the model's work-power curve.
+    $p = $model.ServingProfile
+    $decodeW = $model.WorkPower.NodeWatts(1, 0, 8, 1 / $p.DecodeStepSeconds(8), $p.MaxBatchedPromptTokens)
+    [pscustomobject]@{
+        IdleW            = [int]$model.IdleWatts
+        DecodeBatch8W    = [int]$decodeW
+        PrefillW         = [int]$model.WorkPower.PrefillPhaseWatts($p)
+        CeilingW         = [int]$model.WorkPower.NodeCeilingWatts
+        NameplateW       = [int]$model.NameplateWatts
+        'Decode steps/s' = '{0:N1}' -f $p.DecodeStepsPerSecond
+        'Prefill tok/s'  = '{0:N0}' -f $p.PrefillTokensPerSecond
+    } | Format-Table -AutoSize | Out-Host
+    Write-Host "   Node power follows the work in flight (bytes and FLOPs per second, capped at the power limit); $($model.StateCount) states add what the work leaves unexplained (standby hold after work, bursts). Sources: `$model.Provenance.Derivation."
+}
+else {
+    $model.States | Format-Table Name, @{ n = 'Mean_W'; e = { '{0:N0}' -f $_.MeanWatts } }, @{ n = 'Std_W'; e = { '{0:N0}' -f $_.StdWatts } }, @{ n = 'TrainingShare'; e = { '{0:P1}' -f $_.Share } } -AutoSize | Out-Host
+}
 
 # 2. Synthesize one day of diurnal traffic across the site.
 $servers = $Rows * $RacksPerRow * $ServersPerRack
@@ -134,7 +150,7 @@ Write-Host "`n== Interconnection study: $($PhaseMW.Count) phases to $totalMW MW 
 $ic = New-InterconnectionStudy -Phase $phaseList -Model $model -TrafficGrowthPerYear $TrafficGrowthPerYear -NonGpuWatts $NonGpuWatts -Pue $Pue `
     -SeedCount $InterconnectionSeeds -Seed $Seed -ReportPath (Join-Path $OutputFolder 'interconnection.md'), (Join-Path $OutputFolder 'interconnection.html') `
     -CsvPath (Join-Path $OutputFolder 'interconnection-8760.csv') -Force
-$ic | Format-Table | Out-Host
+$ic | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
 $full = $ic[-1]
 Write-Host ("   Full build ({0}): {1:N0} servers, peak 15-min demand {2:N1} MW (P90 {3:N1}) against {4:N1} MW by TDP sizing ({5:P0}); largest 1-min ramp {6:N2} MW up, {7:N2} MW down; load factor {8:N3}." -f `
         $full.Year, $full.Servers, $full.PeakDemandMW, $full.PeakDemandP90MW, $full.TdpSizingMW, $full.PeakShareOfTdp, $full.RampUp1MinMW, $full.RampDown1MinMW, $full.LoadFactor)
