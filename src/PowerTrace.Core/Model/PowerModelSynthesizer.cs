@@ -179,30 +179,16 @@ namespace PowerTrace.Core.Model
                     // window (the same bits for any block split: each mean is a fixed function of its window).
                     int m = _meterBins;
                     float invM = 1f / m;
-                    if (m == 4)
+                    // (A 4-bin meter without drawn readings never gets here: SampleRange fuses it.)
+                    for (int i = 0; i < n; i++)
                     {
-                        float r1 = RawAt(ep, cp, start - 3, idleCtx, idle), r2 = RawAt(ep, cp, start - 2, idleCtx, idle), r3 = RawAt(ep, cp, start - 1, idleCtx, idle);
-                        for (int i = 0; i < n; i++)
-                        {
-                            int abs = start + i;
-                            float r4 = cp[abs] < idleCtx ? idle : ep[abs];
-                            float mean = abs >= 3 ? (((r1 + r2) + r3) + r4) * 0.25f
-                                : abs == 0 ? r4 : abs == 1 ? (r3 + r4) / 2 : ((r2 + r3) + r4) / 3;
-                            float v = op[i] + mean;
-                            op[i] = v < 0f ? 0f : v > cap ? cap : v;
-                            r1 = r2; r2 = r3; r3 = r4;
-                        }
+                        int abs = start + i, lo = abs - m + 1;
+                        float sum = 0f, mean;
+                        if (lo < 0) { for (int j = 0; j <= abs; j++) sum += RawAt(ep, cp, j, idleCtx, idle); mean = sum / (abs + 1); }
+                        else { for (int j = lo; j <= abs; j++) sum += RawAt(ep, cp, j, idleCtx, idle); mean = sum * invM; }
+                        float v = op[i] + mean;
+                        op[i] = v < 0f ? 0f : v > cap ? cap : v;
                     }
-                    else
-                        for (int i = 0; i < n; i++)
-                        {
-                            int abs = start + i, lo = abs - m + 1;
-                            float sum = 0f, mean;
-                            if (lo < 0) { for (int j = 0; j <= abs; j++) sum += RawAt(ep, cp, j, idleCtx, idle); mean = sum / (abs + 1); }
-                            else { for (int j = lo; j <= abs; j++) sum += RawAt(ep, cp, j, idleCtx, idle); mean = sum * invM; }
-                            float v = op[i] + mean;
-                            op[i] = v < 0f ? 0f : v > cap ? cap : v;
-                        }
                     return;
                 }
                 if (_power!.DrawsPointReadings)
@@ -355,37 +341,13 @@ namespace PowerTrace.Core.Model
                     }
                     i = 1;
                 }
+                // Window of the metered curve (used only when fused): raw curve watts of the three bins before bin i.
+                float r1 = 0f, r2 = 0f, r3 = 0f;
                 if (fuse)
                 {
                     int a0 = start + i;
-                    float r1 = RawAt(ep, cx0, a0 - 3, idleCtx, idleW), r2 = RawAt(ep, cx0, a0 - 2, idleCtx, idleW), r3 = RawAt(ep, cx0, a0 - 1, idleCtx, idleW);
-                    for (; i < len; i++)
-                    {
-                        ulong r = rng.NextUInt64();
-                        int c = cx[i];
-                        int ns = guide[((c * k + s) << 8) + (int)(r >> 56)];
-                        if (ns == Mixed)
-                        {
-                            float u = (r >> 40) * (1f / 16777216f);
-                            float* row = cum + (s * cc + c) * k;
-                            ns = 0;
-                            while (u >= row[ns]) ns++;
-                        }
-                        s = ns;
-                        float* q = par + s * 8;
-                        z = q[2] * z + q[3] * StandardNormalTable.FromBits(tab, r);
-                        float v = q[0] + q[1] * z;
-                        float res = v < q[4] ? q[4] : v > q[5] ? q[5] : v;
-                        int abs = start + i;
-                        float r4 = c < idleCtx ? idleW : ep[abs];
-                        float mean = abs >= 3 ? (((r1 + r2) + r3) + r4) * 0.25f
-                            : abs == 1 ? (r3 + r4) / 2 : ((r2 + r3) + r4) / 3;
-                        float t = res + mean;
-                        outp[i] = t < 0f ? 0f : t > cap ? cap : t;
-                        r1 = r2; r2 = r3; r3 = r4;
-                    }
+                    r1 = RawAt(ep, cx0, a0 - 3, idleCtx, idleW); r2 = RawAt(ep, cx0, a0 - 2, idleCtx, idleW); r3 = RawAt(ep, cx0, a0 - 1, idleCtx, idleW);
                 }
-                else
                 for (; i < len; i++)
                 {
                     ulong r = rng.NextUInt64();
@@ -404,7 +366,15 @@ namespace PowerTrace.Core.Model
                     float* q = par + s * 8;
                     z = q[2] * z + q[3] * StandardNormalTable.FromBits(tab, r);
                     float v = q[0] + q[1] * z;
-                    outp[i] = v < q[4] ? q[4] : v > q[5] ? q[5] : v;
+                    float res = v < q[4] ? q[4] : v > q[5] ? q[5] : v;
+                    if (!fuse) { outp[i] = res; continue; }
+                    int abs = start + i;
+                    float r4 = c < idleCtx ? idleW : ep[abs];
+                    float mean = abs >= 3 ? (((r1 + r2) + r3) + r4) * 0.25f
+                        : abs == 1 ? (r3 + r4) / 2 : ((r2 + r3) + r4) / 3;
+                    float t = res + mean;
+                    outp[i] = t < 0f ? 0f : t > cap ? cap : t;
+                    r1 = r2; r2 = r3; r3 = r4;
                 }
             }
             _rng = rng; _state = s; _z = z;
