@@ -9,59 +9,15 @@ namespace PowerTrace.Core.Synthesis
     /// </summary>
     internal static class RequestRouter
     {
-        /// <summary>Server (site-wide index) of each request, in arrival order.</summary>
+        /// <summary>Server (site-wide index) of each request, in arrival order: <see cref="SiteRouter"/> over the whole sequence at once.</summary>
         public static int[] Route(RouterKind kind, int servers, double[] arrivals, int[] prompt, int[] output, int count,
                                   IServerPowerModel model, ref Rng rng)
         {
+            var router = new SiteRouter(kind, servers, model, rng);
             var target = new int[count];
-            switch (kind)
-            {
-                case RouterKind.Random:
-                    for (int j = 0; j < count; j++) target[j] = rng.NextInt(servers);
-                    break;
-                case RouterKind.RoundRobin:
-                    for (int j = 0; j < count; j++) target[j] = j % servers;
-                    break;
-                case RouterKind.LeastLoaded:
-                    RouteLeastLoaded(servers, arrivals, prompt, output, count, model, target);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown router.");
-            }
+            router.Route(arrivals, prompt, output, count, target);
+            rng = router.Generator;
             return target;
-        }
-
-        // Min-heap of (busy-until seconds, server): the server whose backlog ends first takes the request.
-        private static void RouteLeastLoaded(int servers, double[] arrivals, int[] prompt, int[] output, int count, IServerPowerModel model, int[] target)
-        {
-            var busy = new double[servers];
-            var heap = new int[servers];
-            for (int i = 0; i < servers; i++) heap[i] = i; // all zero: index order is a valid heap
-            for (int j = 0; j < count; j++)
-            {
-                int s = heap[0];
-                double start = Math.Max(arrivals[j], busy[s]);
-                double service = model.EstimateServiceSeconds(prompt[j], output[j]);
-                if (!(service >= 0) || double.IsInfinity(service)) service = 0;
-                busy[s] = start + service;
-                target[j] = s;
-                SiftDown(heap, busy, 0, servers);
-            }
-        }
-
-        private static bool Less(double[] busy, int a, int b) => busy[a] < busy[b] || (busy[a] == busy[b] && a < b);
-
-        private static void SiftDown(int[] heap, double[] busy, int i, int n)
-        {
-            while (true)
-            {
-                int l = 2 * i + 1, r = l + 1, m = i;
-                if (l < n && Less(busy, heap[l], heap[m])) m = l;
-                if (r < n && Less(busy, heap[r], heap[m])) m = r;
-                if (m == i) return;
-                int t = heap[i]; heap[i] = heap[m]; heap[m] = t;
-                i = m;
-            }
         }
 
         /// <summary>
@@ -118,6 +74,9 @@ namespace PowerTrace.Core.Synthesis
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown router.");
             _kind = kind; _servers = servers; _model = model; _rng = rng;
         }
+
+        /// <summary>The random router's generator as it stands after the requests routed so far.</summary>
+        public Rng Generator => _rng;
 
         /// <summary>Routes the next <paramref name="count"/> requests (arrival seconds on one time base for the whole run) into <paramref name="target"/>.</summary>
         public void Route(double[] arrivals, int[] prompt, int[] output, int count, int[] target)
