@@ -50,27 +50,8 @@ namespace PowerTrace.Core.Synthesis.Workloads
         /// </summary>
         internal void Build(double horizonSeconds, TokenLengthDistribution? tokens, ref Rng rng, RequestBuffer into)
         {
-            double[] a = Trace.ArrivalSeconds;
-            int n = a.Length;
-            double a0 = a[0], scale = TimeScale;
-            double span = (a[n - 1] - a0) * scale;
-            double gap = n > 1 && span > 0 ? span / (n - 1) : 1.0;
-            double period = span + gap;
-            for (long copy = 0; ; copy++)
-            {
-                double offset = copy * period;
-                if (offset >= horizonSeconds) break;
-                for (int i = 0; i < n; i++)
-                {
-                    double t = offset + (a[i] - a0) * scale;
-                    if (t >= horizonSeconds) break;
-                    int p, o;
-                    if (tokens != null) tokens.Sample(ref rng, out p, out o);
-                    else { p = Math.Max(1, Trace.PromptTokens[i]); o = Math.Max(1, Trace.OutputTokens[i]); }
-                    into.Add(t, p, o);
-                }
-                if (!Loop) break;
-            }
+            var cursor = default(ReplayCursor);
+            BuildRange(0, horizonSeconds, tokens, ref rng, into, ref cursor);
         }
 
         /// <summary>Mean rate the replay runs at, requests per second (its log's mean rate scaled by <see cref="TimeScale"/>).</summary>
