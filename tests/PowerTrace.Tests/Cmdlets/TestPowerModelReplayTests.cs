@@ -67,14 +67,7 @@ public class TestPowerModelReplayTests
         Assert.All(rows, r => Assert.Equal("Replay", r.Path));
         var m = rows[0];
         Assert.Equal(measured.Length, m.Bins);
-        Assert.Equal(median.EnergyErrorPercent, m.EnergyErrorPercent);
-        Assert.Equal(median.AcfRSquared, m.AcfRSquared);
-        Assert.Equal(median.KsStatistic, m.KsStatistic);
-        Assert.Equal(median.Nrmse, m.Nrmse);
-        Assert.Equal(median.P95ErrorPercent, m.P95ErrorPercent);
-        Assert.Equal(median.P99ErrorPercent, m.P99ErrorPercent);
-        Assert.Equal(median.SynthesizedMeanWatts, m.SynthesizedMeanWatts);
-        Assert.Equal(median.MeasuredMeanWatts, m.MeasuredMeanWatts);
+        PowerTrace.Tests.Synthesis.SingleServerReplayTests.AssertSameMetrics(median, m);
         // Each seed on its own is that seed's Invoke-TraceSynthesis output, not the median of a lucky mix.
         var one = InvokeSingleSeed(log, 22);
         Assert.Equal(FidelityMetrics.Compare(measured, syn[1].Watts).P99ErrorPercent, one.P99ErrorPercent);

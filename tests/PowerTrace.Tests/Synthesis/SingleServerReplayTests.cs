@@ -173,14 +173,7 @@ public class SingleServerReplayTests
         Assert.Equal(PowerModelFidelity.ReplayPath, m.Path);
         Assert.Equal(3, m.Seeds);
         Assert.Equal(measured.Length, m.Bins);
-        Assert.Equal(median.EnergyErrorPercent, m.EnergyErrorPercent);
-        Assert.Equal(median.AcfRSquared, m.AcfRSquared);
-        Assert.Equal(median.KsStatistic, m.KsStatistic);
-        Assert.Equal(median.Nrmse, m.Nrmse);
-        Assert.Equal(median.P95ErrorPercent, m.P95ErrorPercent);
-        Assert.Equal(median.P99ErrorPercent, m.P99ErrorPercent);
-        Assert.Equal(median.MeasuredMeanWatts, m.MeasuredMeanWatts);
-        Assert.Equal(median.SynthesizedMeanWatts, m.SynthesizedMeanWatts);
+        AssertSameMetrics(median, m);
         // The baselines are scored on the same measured window.
         var tdp = rows.Single(r => r.Method == "ConstantTdp");
         Assert.Equal(FidelityMetrics.Compare(measured, FidelityMetrics.ConstantTrace(model.NameplateWatts, measured.Length)).P99ErrorPercent, tdp.P99ErrorPercent);
@@ -242,5 +235,18 @@ public class SingleServerReplayTests
         var e = Assert.Throws<InvalidSettingException>(() =>
             PowerModelEvaluator.EvaluateReplay(ReferenceModels.Anchor, new[] { coarse }, new[] { Azure(trace.StartUtc.AddSeconds(5), 30) }, seeds: 1));
         Assert.Equal("BinWidthMismatch", e.ErrorId);
+    }
+
+    /// <summary>Every metric of a fidelity row equals the expected result (medians over seeds or one seed's), exactly.</summary>
+    internal static void AssertSameMetrics(FidelityResult expected, PowerModelFidelity row)
+    {
+        Assert.Equal(expected.EnergyErrorPercent, row.EnergyErrorPercent);
+        Assert.Equal(expected.AcfRSquared, row.AcfRSquared);
+        Assert.Equal(expected.KsStatistic, row.KsStatistic);
+        Assert.Equal(expected.Nrmse, row.Nrmse);
+        Assert.Equal(expected.P95ErrorPercent, row.P95ErrorPercent);
+        Assert.Equal(expected.P99ErrorPercent, row.P99ErrorPercent);
+        Assert.Equal(expected.MeasuredMeanWatts, row.MeasuredMeanWatts);
+        Assert.Equal(expected.SynthesizedMeanWatts, row.SynthesizedMeanWatts);
     }
 }
