@@ -63,7 +63,15 @@ namespace PowerTrace.Core.Model
             Source = source ?? "";
             DrawsPointReadings = drawsPointReadings && meterSeconds == 0;
             PrefillComputeShare = prefillComputeShare;
+            _idleNode = gpuCount * idleWattsPerGpu;
+            _busyAboveIdleNode = gpuCount * (busyWattsPerGpu - idleWattsPerGpu);
+            _wattsPerStepDense = wattsPerTBps * weightBytes * 1e-12;
+            _wattsPerToken = wattsPerTflops * flopsPerToken * 1e-12;
+            _capNode = gpuCount * ceilingWattsPerGpu;
         }
+
+        // Precomputed for the per-bin evaluation (synthesis calls NodeWatts at every bin edge).
+        private readonly double _idleNode, _busyAboveIdleNode, _wattsPerStepDense, _wattsPerToken, _capNode;
 
         /// <summary>GPUs of the node.</summary>
         public int GpuCount { get; }
@@ -119,9 +127,16 @@ namespace PowerTrace.Core.Model
         /// </summary>
         public double NodeWatts(double busyShare, double promptTokensPerSecond, double decodeBatch, double decodeStepsPerSecond, double promptTokensPerStep)
         {
-            if (!(busyShare > 0)) return NodeIdleWatts;
-            Traffic(promptTokensPerSecond, decodeBatch, decodeStepsPerSecond, promptTokensPerStep, out double tb, out double tf);
-            return Combine(busyShare, tb, tf);
+            double phi = busyShare >= 1 ? 1 : busyShare;
+            if (!(phi > 0)) return _idleNode;
+            double steps = decodeStepsPerSecond > 0 ? decodeStepsPerSecond : 0;
+            double p = promptTokensPerSecond > 0 ? promptTokensPerSecond : 0;
+            double b = decodeBatch > 0 ? decodeBatch : 0;
+            // Same terms as Traffic + Combine, with the constant factors folded.
+            double touched = ActiveShare >= 1 ? 1 : TouchedShare(b);
+            double w = _idleNode + _busyAboveIdleNode * phi + _wattsPerStepDense * steps * touched + _wattsPerToken * (p / PrefillComputeShare + b * steps);
+            if (p > 0 && promptTokensPerStep > 0 && !(steps > 0)) w += _wattsPerStepDense * (p / promptTokensPerStep) * TouchedShare(promptTokensPerStep);
+            return w > _capNode ? _capNode : w;
         }
 
         /// <summary>Node memory traffic (TB/s) and arithmetic (TFLOP/s, prompt FLOPs at the rate of their compute phases) of a bin's work.</summary>
