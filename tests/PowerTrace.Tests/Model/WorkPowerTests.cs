@@ -25,6 +25,12 @@ public class WorkPowerTests
         Assert.Equal(100 + 224 + 19.2, w.NodeWatts(0.5, 0, 8, 100, 2048), 6);
         // Prefill of 20,000 tokens/s alone: 320 TFLOP/s -> 480 W + weights re-read per 2048-token chunk; capped at 500 W.
         Assert.Equal(500, w.NodeWatts(1, 20000, 0, 0, 2048), 9);
+        // NodeWatts (the hot path, constants folded) is exactly Traffic + Combine (the formula the fit uses).
+        foreach (var (phi, p, b, st) in new[] { (1.0, 0.0, 8.0, 100.0), (0.4, 3000.0, 3.0, 60.0), (1.0, 9000.0, 0.0, 0.0), (0.7, 0.0, 1.0, 20.0) })
+        {
+            w.Traffic(p, b, st, 2048, out double tb, out double tf);
+            Assert.Equal(w.Combine(phi, tb, tf), w.NodeWatts(phi, p, b, st, 2048), 1e-9 * 500);
+        }
         // A mixture of experts touches 1 - (1 - r)^batch of its weights per step.
         var moe = new WorkPower(1, 80, 120, 140, 1.5, 500, 1, 60e9, 0.1, 6e9, double.NaN, "");
         Assert.Equal(0.1, moe.TouchedShare(1), 12);
